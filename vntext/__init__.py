@@ -1,0 +1,23 @@
+"""vntext: clean Vietnamese text scraped from the web, and explain every edit.
+
+>>> import vntext
+>>> vntext.clean("Vie\\u0302\\u0323t Nam")
+'Việt Nam'
+"""
+
+from vntext.config import Config
+from vntext.pipeline import Cleaner, clean, clean_and_explain
+from vntext.trace import Change, Cleaned, apply_changes
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Change",
+    "Cleaned",
+    "Cleaner",
+    "Config",
+    "__version__",
+    "apply_changes",
+    "clean",
+    "clean_and_explain",
+]
