@@ -29,10 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import news_documents  # noqa: E402
+from corpus import news_documents
 
-import vntext  # noqa: E402
-from vntext.pipeline import REGISTRY  # noqa: E402
+import vntext
+from vntext.pipeline import REGISTRY
 
 PEER_SCRIPT = r"""
 import json, sys, time

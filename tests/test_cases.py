@@ -31,6 +31,7 @@ from vntext import Config, apply_changes, clean_and_explain
 
 CASES = Path(__file__).parent / "cases"
 KINDS = ("synthetic", "in-the-wild", "negative", "known-failures")
+FIELDS = {"name", "input", "expected", "steps", "options", "rules", "why"}
 
 
 def _load() -> list[Any]:
@@ -73,7 +74,7 @@ def test_case_files_are_well_formed() -> None:
             names = [c.get("name") for c in cases]
             assert len(names) == len(set(names)), f"{path}: duplicate case names"
             for c in cases:
-                assert set(c) <= {"name", "input", "expected", "steps", "options", "rules", "why"}, c
+                assert set(c) <= FIELDS, c
                 assert isinstance(c["input"], str)
             seen += len(cases)
     assert seen > 0

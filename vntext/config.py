@@ -42,7 +42,9 @@ def _step(default: bool | str = True, choices: tuple[str, ...] = ()) -> Any:
     return field(default=default, metadata={"step": True, "choices": choices})
 
 
-def _option(default: Any, choices: tuple[str, ...] = (), bounds: tuple[float, float] | None = None) -> Any:
+def _option(
+    default: Any, choices: tuple[str, ...] = (), bounds: tuple[float, float] | None = None
+) -> Any:
     """A field that tunes a step; ``choices`` or ``bounds`` constrain its value."""
     return field(default=default, metadata={"choices": choices, "bounds": bounds})
 
@@ -88,9 +90,10 @@ class Config:
                     raise ValueError(
                         f"option {f.name!r} must be a number from {lo} to {hi}; got {value!r}"
                     )
-            elif f.default is None or isinstance(f.default, str):
-                if value is not None and not isinstance(value, str):
-                    raise ValueError(f"option {f.name!r} must be a string; got {value!r}")
+            elif (f.default is None or isinstance(f.default, str)) and not (
+                value is None or isinstance(value, str)
+            ):
+                raise ValueError(f"option {f.name!r} must be a string; got {value!r}")
 
     # -- construction -------------------------------------------------------
 
@@ -229,6 +232,22 @@ class Config:
         """Every option with its value (what ``vntext steps`` and reports show)."""
         return {name: getattr(self, name) for name in self.option_names()}
 
+
+_generated_init = Config.__init__
+
+
+def _checked_init(self: Config, **options: Any) -> None:
+    # The dataclass __init__ raises TypeError on an unknown keyword; a config
+    # typo deserves the same ValueError, with the allowed names, as any
+    # other bad value.
+    allowed = Config.option_names()
+    for key in options:
+        if key not in allowed:
+            raise ValueError(f"unknown option {key!r}; allowed: {', '.join(allowed)}")
+    _generated_init(self, **options)
+
+
+Config.__init__ = _checked_init  # type: ignore[method-assign]
 
 #: Named option sets for :meth:`Config.preset`. ``default`` is the
 #: constructor's defaults.
