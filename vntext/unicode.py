@@ -48,6 +48,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+import regex
 import unicodedata2
 
 from vntext.config import Config
@@ -218,18 +219,31 @@ def _class(ranges: Iterable[tuple[int, int]]) -> str:
 
 
 class _Patterns:
-    """Compiled expressions, built once per process on first use."""
+    """Compiled expressions, built once per process on first use.
 
-    def __init__(self) -> None:
+    ``re`` compiles a class of BMP characters into a bitmap, but a class with
+    characters beyond U+FFFF into a list of ranges scanned one by one (about
+    a hundred times slower). So the scanning expressions come in two
+    variants: BMP-only, used for almost all text, and full, used only for
+    text that holds a suspect character beyond U+FFFF (see
+    :func:`_has_astral_suspect`).
+    """
+
+    def __init__(self, bmp_only: bool) -> None:
         classes = character_classes()
-        comb = _class(classes["combining"])
-        other = _class(classes["decomposes"]) + "".join(_LOOKALIKES)
-        space = _class(classes["space"])
+
+        def cls(name: str) -> str:
+            ranges = classes[name]
+            if bmp_only:
+                ranges = [(a, min(b, 0xFFFF)) for a, b in ranges if a <= 0xFFFF]
+            return _class(ranges)
+
+        comb = cls("combining")
+        other = cls("decomposes") + "".join(_LOOKALIKES)
+        space = cls("space")
         removable = _CONTROLS + _INVISIBLES + _JOINERS
         #: Anything that may need work; clean text has none of it.
-        self.suspect = re.compile(
-            f"[{comb}{other}{space}{removable}{_LINE_BREAK_CHARS}]"
-        )
+        self.suspect = re.compile(f"[{comb}{other}{space}{removable}{_LINE_BREAK_CHARS}]")
         self.slow = re.compile(
             f"(?P<lb>(?:\\r\\n?|[{_LINE_BREAK_CHARS}])+)"
             f"|(?P<sp>[{space}]+)"
@@ -251,8 +265,31 @@ class _Patterns:
 
 
 @cache
-def _patterns() -> _Patterns:
-    return _Patterns()
+def _patterns(bmp_only: bool = False) -> _Patterns:
+    return _Patterns(bmp_only)
+
+
+_ASTRAL = regex.compile("[\U00010000-\U0010FFFF]")
+
+
+@cache
+def _astral_suspects() -> frozenset[str]:
+    classes = character_classes()
+    return frozenset(
+        chr(cp)
+        for name in ("combining", "decomposes", "space")
+        for a, b in classes[name]
+        for cp in range(max(a, 0x10000), b + 1)
+    )
+
+
+def _has_astral_suspect(text: str) -> bool:
+    """Whether ``text`` holds a combining or NFC-changed character beyond U+FFFF."""
+    m = _ASTRAL.search(text)
+    if m is None:
+        return False
+    suspects = _astral_suspects()
+    return any(c in suspects for c in _ASTRAL.findall(text, m.start()))
 
 
 # -- fixing one combining sequence ------------------------------------------
@@ -363,12 +400,20 @@ def _is_vietnamese_d(text: str, i: int) -> bool:
 # -- the step ----------------------------------------------------------------
 
 
-def _edits(text: str) -> list[Edit]:
+def _edits(text: str, scan: _Patterns) -> list[Edit]:
     pats = _patterns()
     edits: list[Edit] = []
     prev_end = 0
-    for m in pats.slow.finditer(text):
+    pos = 0
+    while True:
+        found = scan.suspect.search(text, pos)
+        if found is None:
+            break
+        m = scan.slow.match(text, found.start())
+        if m is None:  # pragma: no cover - every suspect starts some alternative
+            raise AssertionError(f"unicode: no rule for {text[found.start()]!r}")
         start, end = m.span()
+        pos = end
         kind = m.lastgroup
         if kind == "lb":
             run = m.group()
@@ -392,11 +437,11 @@ def _edits(text: str) -> list[Edit]:
             edits.append(Edit(start, end, after, rule))
         prev_end = end
     if pats.decoration.search(text):
-        edits = _with_obfuscation(text, edits)
+        edits = _with_obfuscation(text, edits, scan)
     return edits
 
 
-def _with_obfuscation(text: str, edits: list[Edit]) -> list[Edit]:
+def _with_obfuscation(text: str, edits: list[Edit], scan: _Patterns) -> list[Edit]:
     """Replace runs decorated with one mark on every character by their plain form.
 
     Edits that touch a run are folded into it: the run is normalised as a
@@ -404,7 +449,7 @@ def _with_obfuscation(text: str, edits: list[Edit]) -> list[Edit]:
     """
     pats = _patterns()
     runs: list[tuple[int, int, str]] = []
-    for m in pats.obfuscated.finditer(text):
+    for m in scan.obfuscated.finditer(text):
         trailing = pats.trailing_combining.match(text, m.end())
         runs.append((m.start(), trailing.end() if trailing else m.end(), m.group(1)))
     if not runs:
@@ -440,9 +485,13 @@ def _removals(text: str, start: int, end: int) -> list[Edit]:
 
 
 def _normalize(text: str, changes: list[Change] | None) -> str:
-    if _patterns().suspect.search(text) is None:
-        return text
-    return apply_edits(text, _edits(text), "unicode", changes)
+    if _has_astral_suspect(text):
+        scan = _patterns(bmp_only=False)
+    else:
+        scan = _patterns(bmp_only=True)
+        if scan.suspect.search(text) is None:
+            return text
+    return apply_edits(text, _edits(text, scan), "unicode", changes)
 
 
 def normalize_unicode(text: str) -> str:
@@ -479,7 +528,7 @@ class UnicodeStep(Step):
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
-        _patterns()
+        _patterns(bmp_only=True)
 
     def apply(self, text: str, changes: list[Change] | None) -> str:
         return _normalize(text, changes)

@@ -50,22 +50,21 @@ _CLOSERS = ")]}"
 _OPENERS = "([{"
 _PUNCT = ",.;:!?…"
 
-#: Anything that may need work. Clean prose has none of it: every
-#: alternative is a rare pair of characters, so a search costs little.
-_SUSPECT = re.compile(
-    r"  |[ \t](?:\n|\Z)|\n[ \t]*\n[ \t]*\n|[ ][,.;:!?…)\]}]|[(\[{][ ]|(?<=\w)[.!?,;:][^\W\d_]"
+# Each expression starts with a literal or a rare character, so its search
+# skips ahead with a fast scan instead of trying every space.
+_SPACE_RUN = re.compile(r"   *")
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
+#: Punctuation with a space before it, glued to a letter after it, or an
+#: opening bracket with a space after it. The expression starts with a
+#: class of punctuation, so the search only stops on punctuation.
+_PUNCTUATION = re.compile(
+    r"[,.;:!?…)\]}(\[{]"
+    r"(?:(?<= [,.;:!?…)\]}])|(?<=\w[.!?,;:])(?=[^\W\d_])|(?<=[(\[{])(?= ))"
 )
+_FOLLOWS_PUNCTUATION = re.compile(r"[\s”’\"'».,;:!?…]")
 
-_PATTERN = re.compile(
-    r"(?P<blank>\n(?:[ \t]*\n){2,})"
-    r"|(?P<trailing>[ \t]+(?=\n|\Z))"
-    r"|(?<=[\w”’\"'»%)\]])(?P<before>[ ]+)"
-    r"(?=[,.;:!?…](?:[\s”’\"'».,;:!?…]|\Z)|[)\]}])"
-    r"|(?<=[(\[{])(?P<after>[ ]+)(?=[\w“‘\"'])"
-    r"|(?<=[^ \t\n])(?P<collapse>[ ]{2,})(?=[^ \t\n])"
-    r"|(?<=\w)(?P<glued>[.!?,;:])(?=[^\W\d_])"
-)
-
+_OPENS_WORD = re.compile(r"[\w“‘\"']")
+_WORD_END = re.compile(r"[\w”’\"'»%)\]]")
 _CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|\(\)|//|^\s*#")
 _URLISH = re.compile(r"@|://|www\.|/|\\|\.\w{1,4}\.")
 
@@ -132,46 +131,85 @@ def _glued_needs_space(text: str, i: int) -> bool:
     return _URLISH.search(text, chunk_start, chunk_end) is None
 
 
+def _find_all(text: str, needle: str) -> list[int]:
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
 def _edits(text: str) -> list[Edit]:
-    edits: list[Edit] = []
+    """Candidate edits of every rule, then the first of any overlapping ones."""
+    found: list[tuple[int, int, int, str, str]] = []  # start, priority, end, after, rule
     code_lines: dict[int, bool] = {}
 
     def in_code(i: int) -> bool:
         start, end = _line_bounds(text, i)
         hit = code_lines.get(start)
         if hit is None:
-            hit = code_lines[start] = _CODE_LINE.search(text[start:end]) is not None
+            hit = code_lines[start] = _CODE_LINE.search(text, start, end) is not None
         return hit
 
-    for m in _PATTERN.finditer(text):
-        kind = m.lastgroup
-        start, end = m.span()
-        if kind == "blank":
-            edits.append(Edit(start, end, "\n\n", "blank-lines"))
-        elif kind == "trailing":
-            edits.append(Edit(start, end, "", "trailing-space"))
-        elif in_code(start):
-            continue
-        elif kind == "before":
-            nxt = text[end]
-            if nxt == ":" and text[start - 1].isdigit():
-                rest = text[end + 1 : end + 3].lstrip(" ")
-                if rest[:1].isdigit():
+    n = len(text)
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        ends = [i + 1 for i in _find_all(text, " \n")] + [i + 1 for i in _find_all(text, "\t\n")]
+        if text.endswith((" ", "\t")):
+            ends.append(n)
+        for e in ends:
+            s = e - 1
+            while s > 0 and text[s - 1] in " \t":
+                s -= 1
+            found.append((s, 1, e, "", "trailing-space"))
+    if "\n\n\n" in text or " \n" in text or "\t\n" in text:
+        for m in _BLANK_RUN.finditer(text):
+            found.append((m.start(), 0, m.end(), "\n\n", "blank-lines"))
+    if "  " in text:
+        for m in _SPACE_RUN.finditer(text):
+            s, e = m.span()
+            if s == 0 or text[s - 1] in "\t\n" or e == n or text[e] in "\t\n":
+                continue  # indentation, or trailing (its own rule)
+            if not in_code(s):
+                found.append((s, 3, e, " ", "collapse-spaces"))
+    for m in _PUNCTUATION.finditer(text):
+        i = m.start()
+        c = text[i]
+        if c in _OPENERS:
+            e = i + 1
+            while e < n and text[e] == " ":
+                e += 1
+            if e < n and _OPENS_WORD.match(text[e]) and not in_code(i):
+                found.append((i + 1, 2, e, "", "space-after-bracket"))
+        elif text[i - 1] == " ":
+            s = i - 1
+            while s > 0 and text[s - 1] == " ":
+                s -= 1
+            if s == 0 or not _WORD_END.match(text[s - 1]) or in_code(i):
+                continue
+            if c in _PUNCT:
+                if i + 1 < n and not _FOLLOWS_PUNCTUATION.match(text[i + 1]):
+                    continue  # .NET, :), :D, ...
+                if c == ":" and text[s - 1].isdigit() and text[i + 1 : i + 3].strip()[:1].isdigit():
                     continue  # a score or ratio: 2 : 1
-            edits.append(Edit(start, end, "", "space-before-punctuation"))
-        elif kind == "after":
-            edits.append(Edit(start, end, "", "space-after-bracket"))
-        elif kind == "collapse":
-            edits.append(Edit(start, end, " ", "collapse-spaces"))
-        elif _glued_needs_space(text, start):
-            edits.append(Edit(start, end, text[start] + " ", "missing-space"))
+            found.append((s, 2, i, "", "space-before-punctuation"))
+        elif not in_code(i) and _glued_needs_space(text, i):
+            found.append((i, 2, i + 1, c + " ", "missing-space"))
+    if not found:
+        return []
+    found.sort()
+    edits: list[Edit] = []
+    end = 0
+    for s, _, e, after, rule in found:
+        if s >= end:
+            edits.append(Edit(s, e, after, rule))
+            end = e
     return edits
 
 
 def _normalize(text: str, changes: list[Change] | None) -> str:
-    if _SUSPECT.search(text) is None:
-        return text
-    return apply_edits(text, _edits(text), "whitespace", changes)
+    edits = _edits(text)
+    return apply_edits(text, edits, "whitespace", changes) if edits else text
 
 
 def normalize_whitespace(text: str) -> str:
