@@ -65,7 +65,7 @@ _FOLLOWS_PUNCTUATION = re.compile(r"[\s”’\"'».,;:!?…]")
 
 _OPENS_WORD = re.compile(r"[\w“‘\"']")
 _WORD_END = re.compile(r"[\w”’\"'»%)\]]")
-_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|\(\)|//|^\s*#")
+_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|\w\(|//|^\s*#", re.MULTILINE)
 _URLISH = re.compile(r"@|://|www\.|/|\\|\.\w{1,4}\.")
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -192,6 +192,14 @@ def _edits(text: str) -> list[Edit]:
                     continue  # .NET, :), :D, ...
                 if c == ":" and text[s - 1].isdigit() and text[i + 1 : i + 3].strip()[:1].isdigit():
                     continue  # a score or ratio: 2 : 1
+                if c == "." and text.startswith(" .", i + 1):
+                    continue  # a spaced ellipsis: ". . ."
+                if c == "…" or text.startswith("...", i):
+                    e = i + 1
+                    while e < n and text[e] in ".…":
+                        e += 1
+                    if e < n and text[e] not in "\n”’\"')]}":
+                        continue  # a spaced ellipsis inside a sentence: "nói … rồi"
             found.append((s, 2, i, "", "space-before-punctuation"))
         elif not in_code(i) and _glued_needs_space(text, i):
             found.append((i, 2, i + 1, c + " ", "missing-space"))
