@@ -171,9 +171,9 @@ NUCLEI = tuple(dict.fromkeys(n for _, n in _RHYMES))
 
 _FRONT = frozenset({"e", "ê", "i", "y", "iê", "ia", "yê"})
 _Y_ONSETS = frozenset({"", "h", "k", "l", "m", "n", "qu", "s", "t", "th", "v"})
-_NO_MEDIAL = frozenset({"c", "k", "g", "gh", "ngh", "gi", "qu"})
+_NO_MEDIAL = frozenset({"c", "k", "gh", "ngh", "gi", "qu"})
 _GI_NUCLEI = frozenset(
-    {"a", "ă", "â", "e", "ê", "i", "iê", "o", "ô", "ơ", "u", "ư", "uô", "ươ", "ưa"}
+    {"a", "ă", "â", "e", "ê", "i", "iê", "o", "ô", "ơ", "u", "ư", "ua", "uô", "ươ", "ưa"}
 )
 # Diphthongs whose mark goes on the second letter (the others take it on the first).
 _SECOND = frozenset({"iê", "yê", "uô", "ươ", "oo"})
@@ -318,8 +318,8 @@ def _rhyme_ok(onset: str, medial: str, nucleus: str, coda: str) -> bool:
 
 
 def _onset_ok(onset: str, medial: str, nucleus: str) -> bool:
-    if medial and onset in _NO_MEDIAL:
-        return False
+    if medial and (onset in _NO_MEDIAL or (onset == "g" and medial != "o")):
+        return False  # but g takes o: góa
     if onset == "gi":
         return nucleus in _GI_NUCLEI
     if onset == "qu":

@@ -229,6 +229,7 @@ _WORD_END = re.compile(r"\w*")
 # A chunk (between spaces) that is a URL, an e-mail address, a path or code.
 _CODE_LIKE = re.compile(r"[@/\\_=<>{}|~^`$#%&*+\[\]]|://|\w\.\w|\w:\w")
 _WORD_CHAR = re.compile(r"\w")
+_PINYIN = re.compile("[āēīōūǖǎěǐǒǔǚǘǜĀĒĪŌŪǍĚǏǑǓ]")
 _CHUNK_START = re.compile(r"\S*\Z")
 _CHUNK_END = re.compile(r"\S*")
 _TONED_VOWELS = frozenset(ch for ch, (_, t) in BASE_AND_TONE.items() if t)
@@ -312,6 +313,9 @@ def _edits(text: str, style: str) -> Iterator[Edit]:
         if lo is None or hi is None or lo.start() == start - 256:
             continue
         if _CODE_LIKE.search(text, lo.start(), hi.end()):
+            continue
+        # Pinyin shares à á è é ì í ò ó ù ú with Vietnamese (Zhōu Huì Mǐn).
+        if _PINYIN.search(text, max(0, start - 40), end + 40):
             continue
         yield Edit(start, end, fix[0], fix[1])
 
