@@ -37,11 +37,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import news_documents, read_viwiki  # noqa: E402
+from corpus import news_documents, read_viwiki
 
-from vntext.syllable import parse, split, strip_tone, style_of  # noqa: E402
-from vntext.tones import fix_token, normalize_tones  # noqa: E402
-from vntext.trace import Change  # noqa: E402
+from vntext.syllable import parse, split, strip_tone, style_of
+from vntext.tones import fix_token, normalize_tones
+from vntext.trace import Change
 
 PEER = r"""
 import json, sys, time
@@ -127,10 +127,14 @@ def viwiki_rows(path: str) -> None:
         elif fix:
             changed[cat] += 1
             verdict = "= gold" if fix[0].lower() in golds else "!= gold"
-            print(f"  change on a {cat} row: {error} -> {fix[0]} ({fix[1]}; gold {gold}, {verdict})")
+            print(
+                f"  change on a {cat} row: {error} -> {fix[0]} ({fix[1]}; gold {gold}, {verdict})"
+            )
     n = tone_ok + tone_wrong + tone_missed
-    print(f"tone-placement rows: {n}; fixed to gold {tone_ok} (recall {tone_ok / n:.1%}), "
-          f"wrong change {tone_wrong}, missed {tone_missed}")
+    print(
+        f"tone-placement rows: {n}; fixed to gold {tone_ok} (recall {tone_ok / n:.1%}), "
+        f"wrong change {tone_wrong}, missed {tone_missed}"
+    )
     print(f"changes on other rows: {dict(changed)} of {dict(by_cat)}")
     print()
 
@@ -150,7 +154,7 @@ def viwiki_documents(path: str, flat: str | None) -> None:
         normalize_tones(str(doc["text"]), "classic", changes)
         for c in changes:
             counts[c.rule] += 1
-            if c.rule != "style" and (int(str(doc.get("id", -1))), c.start) not in marked:
+            if c.rule != "style" and (int(str(doc.get("_id", -1))), c.start) not in marked:
                 away.append(f"  {c.rule}: {c.before} -> {c.after}")
     print(f"## Viwiki documents ({len(docs)}): changes by rule {dict(counts)}")
     print(f"non-style changes away from an annotated mistake: {len(away)}")
@@ -187,7 +191,9 @@ def speed(docs: list[str], peer_python: str | None, repeat: int) -> None:
     print(f"## speed on {size:.1f} MB, best of {repeat}")
     print(f"vntext normalize_tones (classic): {size / best:8.1f} MB/s")
     if peer_python:
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".jsonl", delete=False, encoding="utf-8"
+        ) as fh:
             for d in docs:
                 fh.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
         proc = subprocess.run(
