@@ -9,11 +9,11 @@ file fails at once with the allowed values, not halfway through a job.
 >>> Config().unicode
 True
 >>> Config(unicode=False).steps
-('whitespace',)
+('tones', 'whitespace')
 >>> Config(colour=True)
 Traceback (most recent call last):
 ...
-ValueError: unknown option 'colour'; allowed: unicode, whitespace
+ValueError: unknown option 'colour'; allowed: unicode, tones, whitespace, tone_style
 >>> Config(unicode="yes")
 Traceback (most recent call last):
 ...
@@ -57,15 +57,27 @@ class Config:
 
     - ``unicode``: NFC, combining-mark repair, look-alikes, invisible and
       control characters, space separators and line breaks.
+    - ``tones``: tone-mark placement: misplaced and doubled marks fixed, and
+      one style throughout (option ``tone_style``).
     - ``whitespace``: spacing inside lines, blank lines, spaces around
       punctuation.
+
+    Options:
+
+    - ``tone_style`` (``tones``): ``classic`` (default) writes ``hòa, thúy,
+      khỏe, Ủy ban, Thanh Hóa``; ``modern`` writes ``hoà, thuý, khoẻ, Uỷ ban,
+      Thanh Hoá``; ``keep`` leaves either as written and only fixes
+      misplaced and doubled marks.
 
     Build one directly, from a preset (:meth:`preset`), from a TOML file
     (:meth:`from_toml`) or from another with :meth:`replace`.
     """
 
     unicode: bool = _step()
+    tones: bool = _step()
     whitespace: bool = _step()
+
+    tone_style: str = _option("classic", choices=("classic", "modern", "keep"))
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Config:
         # Reject unknown names with ValueError and the allowed ones (the
@@ -121,7 +133,7 @@ class Config:
         """Build from a mapping, rejecting unknown keys with the allowed ones.
 
         >>> Config.from_dict({"whitespace": False}).steps
-        ('unicode',)
+        ('unicode', 'tones')
         """
         allowed = cls.option_names()
         for key in data:
@@ -158,7 +170,7 @@ class Config:
         """A named set of options; see :data:`PRESETS`.
 
         >>> Config.preset("minimal").steps
-        ('unicode',)
+        ('unicode', 'tones')
         >>> Config.preset("nope")
         Traceback (most recent call last):
         ...
@@ -203,7 +215,7 @@ class Config:
         >>> Config().with_steps(disable=["tonez"])
         Traceback (most recent call last):
         ...
-        ValueError: unknown step 'tonez'; allowed: unicode, whitespace
+        ValueError: unknown step 'tonez'; allowed: unicode, tones, whitespace
         """
         names = self.step_names()
         fields = {f.name: f for f in dataclasses.fields(self) if f.name in names}
@@ -241,22 +253,6 @@ class Config:
         """Every option with its value (what ``vntext steps`` and reports show)."""
         return {name: getattr(self, name) for name in self.option_names()}
 
-
-_generated_init = Config.__init__
-
-
-def _checked_init(self: Config, **options: Any) -> None:
-    # The dataclass __init__ raises TypeError on an unknown keyword; a config
-    # typo deserves the same ValueError, with the allowed names, as any
-    # other bad value.
-    allowed = Config.option_names()
-    for key in options:
-        if key not in allowed:
-            raise ValueError(f"unknown option {key!r}; allowed: {', '.join(allowed)}")
-    _generated_init(self, **options)
-
-
-Config.__init__ = _checked_init  # type: ignore[method-assign]
 
 #: Named option sets for :meth:`Config.preset`. ``default`` is the
 #: constructor's defaults.

@@ -63,6 +63,7 @@ class StepInfo:
 #: that really work are listed.
 REGISTRY: dict[str, str] = {
     "unicode": "vntext.unicode:UnicodeStep",
+    "tones": "vntext.tones:TonesStep",
     "whitespace": "vntext.whitespace:WhitespaceStep",
 }
 

@@ -1,0 +1,356 @@
+"""Tone-mark placement: one style throughout, misplaced and doubled marks fixed.
+
+Vietnamese writes a syllable's tone as one mark on one vowel, and where that
+mark goes follows from the syllable's structure (:mod:`vntext.syllable`).
+Scraped text breaks this in three ways, each a rule in the trace:
+
+- ``style``: two placements are both correct for open ``oa``/``oe``/``uy``
+  and a corpus should use one. ``tone_style`` picks it, named by example
+  (published sources call either one "old" or "new"):
+
+  - ``classic`` (default): ``hòa, thúy, khỏe, Ủy ban, Thanh Hóa``: mark on
+    the glide; most Vietnamese newspapers, and underthesea's output.
+  - ``modern``: ``hoà, thuý, khoẻ, Uỷ ban, Thanh Hoá``: mark on the vowel.
+  - ``keep``: leave either as written (misplaced marks are still fixed).
+
+- ``misplaced``: a mark on a letter that no style uses (``Qúa`` -> ``Quá``,
+  ``hòan`` -> ``hoàn``, ``gìa`` -> ``già``, ``lựơng`` -> ``lượng``), or an
+  ``ươ`` written with one horn (``ngưòi`` -> ``người``). These are typos
+  (of input methods, mostly), fixed in every style.
+- ``doubled``: the same mark twice (``tạị`` -> ``tại``, ``xúât`` -> ``xuất``).
+
+Only tokens that are Vietnamese syllables once the mark is moved are
+touched, so ``café``, ``José``, ``Pokémon``, URLs, e-mail addresses and
+code stay as they are, and case stays on its letter (``QÚA`` -> ``QUÁ``).
+
+>>> normalize_tones("Qúa trình hòan thành ở Thanh Hoá, Thuỷ và Uỷ ban")
+'Quá trình hoàn thành ở Thanh Hóa, Thủy và Ủy ban'
+>>> normalize_tones("Thanh Hóa, khỏe, hòan tất", style="modern")
+'Thanh Hoá, khoẻ, hoàn tất'
+>>> normalize_tones("Thanh Hoá và Hòa Bình, taị đây", style="keep")
+'Thanh Hoá và Hòa Bình, tại đây'
+
+How it stays fast: correct text needs nothing, so the step scans the text
+once with a regular expression that matches only the places where a mark (or
+a horn) can be wrong. That expression is generated from the syllable model:
+every valid syllable is written with its mark on each wrong letter, twice, in
+the other style and with a lone horn, and the local context of each wrong
+letter (the letter before, the two after: vowel, consonant, ``q``, ``g`` or a
+word boundary) becomes one alternative. Each hit is then checked by parsing
+the whole word (cached per word), so the expression may over-match but never
+under-match what the model can fix.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterator
+
+from vntext.config import Config
+from vntext.pipeline import Step
+from vntext.syllable import (
+    BASE_AND_TONE,
+    STYLES,
+    TONED,
+    VOWELS,
+    Syllable,
+    all_syllables,
+    compose,
+    parse,
+    style_of,
+    tone_position,
+)
+from vntext.trace import Change, Edit, apply_edits
+
+__all__ = ["TONE_STYLES", "TonesStep", "fix_token", "normalize_tones"]
+
+#: Values of the ``tone_style`` option.
+TONE_STYLES = ("classic", "modern", "keep")
+
+_CONSONANTS = "bcdđhklmnprstvx"  # q and g are context classes of their own
+_HORN_VARIANTS = (("ươ", "ưo"), ("ươ", "uơ"))
+_PAIRS = ("gi", "qu")  # context classes of two letters: the i of gi, the u of qu
+
+
+def _word_shapes() -> Iterator[tuple[str, tuple[int, ...], bool]]:
+    """Every valid spelling (lowercase), with the letters that may carry a mark.
+
+    Yields ``(letters, correct positions by style, is_horn_variant)``.
+    """
+    for s in all_syllables(tones=False):
+        marked = Syllable(s.onset, s.medial, s.nucleus, s.coda, 2)
+        letters = marked.letters
+        yield letters, (tone_position(marked, "classic"), tone_position(marked, "modern")), False
+        if s.nucleus == "ươ":
+            for right, wrong in _HORN_VARIANTS:
+                yield letters.replace(right, wrong), (-1, -1), True
+
+
+def _context(letters: str, marks: tuple[int, ...], i: int) -> str:
+    """The abstract class of the letter at ``i``: ``#`` outside the word."""
+    if i < 0 or i >= len(letters):
+        return "#"
+    ch = letters[i]
+    if ch in VOWELS:
+        mark = "*" if i in marks else ""
+        if i > 0 and letters[i - 1] + ch in ("gi", "qu"):
+            return letters[i - 1] + ch + mark
+        return ch + mark
+    return ch if ch in "qg" else "C"
+
+
+def _needs_fix_windows(style: str) -> set[tuple[str, str, str, str]]:
+    """(before, anchor, after1, after2) contexts of every fixable wrong spelling.
+
+    The anchor is a wrongly marked vowel (``a*``), so it is followed by
+    another vowel or ends the word (a marked vowel before a final consonant is
+    always in its place). An ``ươ`` with one horn counts as wrong wherever its
+    mark is, except on the ``ơ`` of ``uơ`` (``truờng``: the mark is right,
+    only a horn is missing, which is a spelling error, not a mark's place).
+    """
+    windows: set[tuple[str, str, str, str]] = set()
+    for letters, (classic, modern), horn in _word_shapes():
+        vowel_at = [i for i, ch in enumerate(letters) if ch in VOWELS]
+        if horn:
+            for m in (i for i in vowel_at if letters[i] != "ơ"):
+                windows.add(
+                    (
+                        _context(letters, (m,), m - 1),
+                        letters[m] + "*",
+                        _context(letters, (m,), m + 1),
+                        _context(letters, (m,), m + 2),
+                    )
+                )
+            continue
+        right = {"classic": {classic}, "modern": {modern}, "keep": {classic, modern}}[style]
+        marksets: list[tuple[int, ...]] = [(i,) for i in vowel_at if i not in right]
+        marksets += [(a, b) for a, b in itertools.combinations(vowel_at, 2)]
+        for marks in marksets:
+            # Anchor on the wrong marks only: a correct mark next to a wrong
+            # one shows up as the wrong one's context.
+            for m in (m for m in marks if m not in right):
+                windows.add(
+                    (
+                        _context(letters, marks, m - 1),
+                        letters[m] + "*",
+                        _context(letters, marks, m + 1),
+                        _context(letters, marks, m + 2),
+                    )
+                )
+    return windows
+
+
+def _char_class(cls: str) -> str:
+    """Regex character class for one abstract letter class."""
+    if cls == "C":
+        chars = _CONSONANTS + _CONSONANTS.upper()
+    elif cls in ("q", "g"):
+        chars = cls + cls.upper()
+    elif cls[:2] in ("gi", "qu"):
+        return f"[{cls[0]}{cls[0].upper()}]" + _char_class(cls[1:])
+    elif cls.endswith("*"):
+        base = cls[0]
+        chars = "".join(TONED[b, t] for b in (base, base.upper()) for t in range(1, 6))
+    elif cls.endswith("?"):
+        base = cls[0]
+        chars = "".join(TONED[b, t] for b in (base, base.upper()) for t in range(6))
+    else:
+        chars = cls + cls.upper()
+    return "[" + "".join(sorted(set(chars))) + "]"
+
+
+@functools.cache
+def _scanner(style: str) -> re.Pattern[str]:
+    """The compiled expression that finds every place ``style`` may change.
+
+    Alternatives are grouped as a trie (the letter after the anchor, the
+    anchor, the letter after that, then a look-behind for the letter before)
+    so that ``re`` rejects most positions on the first one or two characters.
+    """
+    tree: dict[str, dict[str, dict[str, set[str]]]] = {}
+    for before, anchor, a1, a2 in _needs_fix_windows(style):
+        tree.setdefault(a1, {}).setdefault(anchor, {}).setdefault(a2, set()).add(before)
+
+    def follow(cls: str) -> tuple[str, int]:
+        return ("(?!\\w)", 0) if cls == "#" else (_char_class(cls), 1)
+
+    def behind(befores: set[str], width: int) -> str:
+        parts = []
+        gliding = {"i": "g", "u": "q"}
+        singles = [b for b in befores if b != "#" and b[:2] not in _PAIRS]
+        classes = [_char_class(b)[1:-1] for b in singles if b[0] not in gliding]
+        for b in sorted(b for b in singles if b[0] in gliding):
+            # A lone i or u: not the one of gi or qu, which have classes of their own.
+            g = gliding[b[0]]
+            parts.append(
+                f"(?<={_char_class(b)}[\\s\\S]{{{width}}})"
+                f"(?<![{g}{g.upper()}][\\s\\S]{{{width + 1}}})"
+            )
+        if classes:
+            merged = "[" + "".join(sorted(set("".join(classes)))) + "]"
+            parts.append(f"(?<={merged}[\\s\\S]{{{width}}})")
+        for b in sorted(b for b in befores if b[:2] in _PAIRS):
+            parts.append(f"(?<={_char_class(b)}[\\s\\S]{{{width}}})")
+        if "#" in befores:
+            parts.append(f"(?<!\\w[\\s\\S]{{{width}}})")
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    vowels = _char_class_of("".join(BASE_AND_TONE))
+    followed, final = [], ""
+    for a1 in sorted(tree, key=lambda c: c == "#"):
+        p1, w1 = follow(a1)
+        by_anchor = []
+        for anchor in sorted(tree[a1]):
+            seconds = []
+            for a2 in sorted(tree[a1][anchor], key=lambda c: c == "#"):
+                p2, w2 = follow(a2) if a1 != "#" else ("", 0)
+                seconds.append(p2 + behind(tree[a1][anchor][a2], 1 + w1 + w2))
+            check = f"(?<={_char_class(anchor)}[\\s\\S]{{{w1}}})"
+            by_anchor.append(check + "(?:" + "|".join(sorted(set(seconds))) + ")")
+        if a1 == "#":
+            # A wrong mark that ends its word follows another vowel.
+            final = f"(?!\\w)(?<={vowels}[\\s\\S])(?:" + "|".join(by_anchor) + ")"
+        else:
+            followed.append(p1 + "(?:" + "|".join(by_anchor) + ")")
+    anchors = _char_class_of("".join(c for a in tree.values() for b in a for c in _char_class(b)))
+    # One class first, so that ``re`` skips every other character in C; then
+    # one check that rejects the usual marked vowel (before a consonant).
+    return re.compile(f"{anchors}(?:(?={vowels})(?:" + "|".join(followed) + f")|{final})")
+
+
+def _char_class_of(chars: str) -> str:
+    return "[" + "".join(sorted(set(chars) - set("[]"))) + "]"
+
+
+_WORD_START = re.compile(r"\w*\Z")
+_WORD_END = re.compile(r"\w*")
+# A chunk (between spaces) that is a URL, an e-mail address, a path or code.
+_CODE_LIKE = re.compile(r"[@/\\_=<>{}|~^`$#%&*+\[\]]|://|\w\.\w|\w:\w")
+_WORD_CHAR = re.compile(r"\w")
+_PINYIN = re.compile("[āēīōūǖǎěǐǒǔǚǘǜĀĒĪŌŪǍĚǏǑǓ]")
+_CHUNK_START = re.compile(r"\S*\Z")
+_CHUNK_END = re.compile(r"\S*")
+_TONED_VOWELS = frozenset(ch for ch, (_, t) in BASE_AND_TONE.items() if t)
+
+
+def _unhorned(token: str) -> Syllable | None:
+    """Parse a word whose ``ươ`` has one horn only (``ngưòi``), else ``None``."""
+    lower = token.lower()
+    for right, wrong in _HORN_VARIANTS:
+        # Compare on the marks-stripped letters, repair keeping marks and case.
+        stripped = "".join(BASE_AND_TONE.get(c, (c, 0))[0] for c in lower)
+        k = stripped.find(wrong)
+        if k < 0:
+            continue
+        fixed = list(token)
+        for j, (r, w) in enumerate(zip(right, wrong, strict=True)):
+            if r != w:
+                base, tone = BASE_AND_TONE[token[k + j]]
+                fixed[k + j] = TONED[r.upper() if base.isupper() else r, tone]
+        s = parse("".join(fixed))
+        if s is not None:
+            return s
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def fix_token(token: str, style: str = "classic") -> tuple[str, str] | None:
+    """``(fixed, rule)`` for one word, or ``None`` when it needs nothing.
+
+    ``rule`` is ``doubled``, ``misplaced`` or ``style`` (see the module
+    docstring). Words that are not Vietnamese syllables give ``None``.
+
+    >>> fix_token("tạị"), fix_token("Qúa"), fix_token("Hoá"), fix_token("Hoá", "keep")
+    (('tại', 'doubled'), ('Quá', 'misplaced'), ('Hóa', 'style'), None)
+    >>> fix_token("ngưòi"), fix_token("café"), fix_token("hoàn")
+    (('người', 'misplaced'), None, None)
+    """
+    if style not in TONE_STYLES:
+        raise ValueError(f"tone_style must be one of {', '.join(TONE_STYLES)}; got {style!r}")
+    s = parse(token)
+    horn = False
+    if s is None:
+        s = _unhorned(token)
+        if s is None:
+            return None
+        horn = True
+    if style == "keep":
+        current = None if horn else style_of(token)
+        fixed = compose(s, current or "classic")
+    else:
+        fixed = compose(s, style)
+    if fixed == token:
+        return None
+    if sum(ch in _TONED_VOWELS for ch in token) > 1:
+        return fixed, "doubled"
+    if not horn and style_of(token) in STYLES:
+        return fixed, "style"
+    return fixed, "misplaced"
+
+
+def _edits(text: str, style: str) -> Iterator[Edit]:
+    done = 0
+    for m in _scanner(style).finditer(text):
+        pos = m.start()
+        if pos < done:
+            continue
+        # The word around the hit; no syllable is longer than 7 letters.
+        head = _WORD_START.search(text, max(0, pos - 8), pos)
+        start = head.start() if head else pos
+        tail = _WORD_END.match(text, pos)
+        end = tail.end() if tail else pos
+        done = end
+        if start > 0 and _WORD_CHAR.match(text, start - 1):
+            continue
+        fix = fix_token(text[start:end], style)
+        if fix is None:
+            continue
+        # The chunk between spaces: a URL, an address or code is left alone.
+        lo = _CHUNK_START.search(text, max(0, start - 256), start)
+        hi = _CHUNK_END.match(text, end)
+        if lo is None or hi is None or lo.start() == start - 256:
+            continue
+        if _CODE_LIKE.search(text, lo.start(), hi.end()):
+            continue
+        # Pinyin shares à á è é ì í ò ó ù ú with Vietnamese (Zhōu Huì Mǐn).
+        if _PINYIN.search(text, max(0, start - 40), end + 40):
+            continue
+        yield Edit(start, end, fix[0], fix[1])
+
+
+def normalize_tones(text: str, style: str = "classic", changes: list[Change] | None = None) -> str:
+    """Fix misplaced and doubled tone marks and put every mark in ``style``.
+
+    ``style`` is ``classic`` (``hòa, thúy, khỏe, Ủy ban, Thanh Hóa``),
+    ``modern`` (``hoà, thuý, khoẻ, Uỷ ban, Thanh Hoá``) or ``keep``. When
+    ``changes`` is a list, each edit is appended to it as a
+    :class:`~vntext.trace.Change` of step ``tones``.
+
+    >>> normalize_tones("QÚA TRÌNH, THANH HOÁ, tạị, gíáo, www.hòa.vn, a@hoà.com")
+    'QUÁ TRÌNH, THANH HÓA, tại, giáo, www.hòa.vn, a@hoà.com'
+    >>> normalize_tones("Hòa, Thủy, Ủy ban", style="modern")
+    'Hoà, Thuỷ, Uỷ ban'
+    """
+    if style not in TONE_STYLES:
+        raise ValueError(f"tone_style must be one of {', '.join(TONE_STYLES)}; got {style!r}")
+    return apply_edits(text, _edits(text, style), "tones", changes)
+
+
+class TonesStep(Step):
+    """Pipeline step ``tones``: see the module docstring; option ``tone_style``."""
+
+    name = "tones"
+    summary = (
+        "tone-mark placement: misplaced and doubled marks, one style "
+        "(classic hòa/thúy/Ủy, modern hoà/thuý/Uỷ, or keep)"
+    )
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        self.style: str = config.tone_style
+        _scanner(self.style)  # build the expression once, outside the hot path
+
+    def apply(self, text: str, changes: list[Change] | None) -> str:
+        return apply_edits(text, _edits(text, self.style), self.name, changes)
