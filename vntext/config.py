@@ -55,15 +55,31 @@ class Config:
 
     - ``unicode``: NFC, combining-mark repair, look-alikes, invisible and
       control characters, space separators and line breaks.
+    - ``typos``: typo correction (non-words, confusions inside compounds,
+      stray letters before acronyms, doubled words), precision first.
     - ``whitespace``: spacing inside lines, blank lines, spaces around
       punctuation.
+
+    Options:
+
+    - ``typo_threshold``: how sure ``typos`` must be: ``safe`` (default:
+      confidence 0.9, fast structural detection), ``thorough`` (also checks
+      every token against the syllable counts, several times slower) or
+      ``aggressive`` (``thorough`` with confidence 0.75: more fixes, more
+      mistakes).
+    - ``lexicon``: path to a counts file made by ``vntext lexicon build``,
+      added to the built-in counts of ``typos``.
 
     Build one directly, from a preset (:meth:`preset`), from a TOML file
     (:meth:`from_toml`) or from another with :meth:`replace`.
     """
 
     unicode: bool = _step()
+    typos: bool = _step()
     whitespace: bool = _step()
+
+    typo_threshold: str = _option("safe", choices=("safe", "thorough", "aggressive"))
+    lexicon: str | None = _option(None)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
