@@ -9,11 +9,11 @@ file fails at once with the allowed values, not halfway through a job.
 >>> Config().unicode
 True
 >>> Config(unicode=False).steps
-('whitespace',)
+('typos', 'whitespace')
 >>> Config(colour=True)
 Traceback (most recent call last):
 ...
-ValueError: unknown option 'colour'; allowed: unicode, whitespace
+ValueError: unknown option 'colour'; allowed: unicode, typos, whitespace, typo_threshold, lexicon
 >>> Config(unicode="yes")
 Traceback (most recent call last):
 ...
@@ -125,7 +125,7 @@ class Config:
         """Build from a mapping, rejecting unknown keys with the allowed ones.
 
         >>> Config.from_dict({"whitespace": False}).steps
-        ('unicode',)
+        ('unicode', 'typos')
         """
         allowed = cls.option_names()
         for key in data:
@@ -162,7 +162,7 @@ class Config:
         """A named set of options; see :data:`PRESETS`.
 
         >>> Config.preset("minimal").steps
-        ('unicode',)
+        ('unicode', 'typos')
         >>> Config.preset("nope")
         Traceback (most recent call last):
         ...
@@ -207,7 +207,7 @@ class Config:
         >>> Config().with_steps(disable=["tonez"])
         Traceback (most recent call last):
         ...
-        ValueError: unknown step 'tonez'; allowed: unicode, whitespace
+        ValueError: unknown step 'tonez'; allowed: unicode, typos, whitespace
         """
         names = self.step_names()
         fields = {f.name: f for f in dataclasses.fields(self) if f.name in names}

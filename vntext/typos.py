@@ -130,8 +130,8 @@ def _split_tone(syllable: str) -> tuple[str, int, str]:
 def confusion_variants(syllable: str) -> set[str]:
     """Spellings one confusion away from ``syllable`` (valid or not).
 
-    >>> sorted(confusion_variants("xuất"))[:4]
-    ['suất', 'xuấc', 'xuất', 'xuật']
+    >>> sorted(v for v in confusion_variants("xuất") if len(v) == 4)
+    ['suất', 'xuát', 'xuấc']
     >>> "chẩn" in confusion_variants("chuẩn") and "lãi" in confusion_variants("lải")
     True
     """
