@@ -48,6 +48,7 @@ from vntext.lexicon import (
     syllable_key,
 )
 from vntext.pipeline import Step
+from vntext.syllable import is_valid
 from vntext.trace import Change, Edit, apply_edits
 
 __all__ = ["LEVELS", "TyposStep", "confusion_variants", "fix_typos"]
@@ -131,7 +132,7 @@ def confusion_variants(syllable: str) -> set[str]:
     """Spellings one confusion away from ``syllable`` (valid or not).
 
     >>> sorted(v for v in confusion_variants("xuất") if len(v) == 4)
-    ['suất', 'xuát', 'xuấc']
+    ['suất', 'xuát', 'xuấc', 'xuắt', 'xưất']
     >>> "chẩn" in confusion_variants("chuẩn") and "lãi" in confusion_variants("lải")
     True
     """
@@ -235,7 +236,7 @@ class _Corrector:
         ratio = 50 if invalid else 100
         scored = []
         for cand in _edits1(key):
-            if cand not in lex.syllables or cand in (prev, nxt):
+            if cand not in lex.syllables or cand in (prev, nxt) or not is_valid(cand, "classic"):
                 continue
             n = lex.count(cand)
             if n < max(100, ratio * own):
@@ -474,6 +475,8 @@ class TyposStep(Step):
         key = syllable_key(token)
         if key != token:
             return None
+        # The structural patterns are quick filters; the syllable model decides.
+        invalid = invalid and not is_valid(token)
         prev = _word_before(text, start)
         nxt = _word_after(text, end)
         found = self.corrector.nonword(key, prev, nxt, invalid)
