@@ -38,7 +38,8 @@ def test_threshold_is_validated() -> None:
 def test_levels_are_ordered() -> None:
     text = "ngân hàng giảm lãi xuất, các chỉ số bảm đảm"
     assert fix_typos(text) == text
-    assert fix_typos(text, "thorough") == "ngân hàng giảm lãi suất, các chỉ số bảo đảm"
+    assert fix_typos(text, "thorough") == "ngân hàng giảm lãi xuất, các chỉ số bảo đảm"
+    assert fix_typos(text, "aggressive") == "ngân hàng giảm lãi suất, các chỉ số bảo đảm"
 
 
 def test_case_and_spacing_survive() -> None:
