@@ -179,6 +179,15 @@ def confusion_variants(syllable: str) -> set[str]:
 
 # -- candidates for non-words -----------------------------------------------
 
+_MARKS = str.maketrans({c: TONE_SPLIT[c][0] for c in TONE_SPLIT} | {"đ": "d"})
+_BASE_LETTER = str.maketrans({"ă": "a", "â": "a", "ê": "e", "ô": "o", "ơ": "o", "ư": "u"})
+
+
+def _letters(word: str) -> str:
+    """``word`` without tone and vowel marks: ``tập`` -> ``tap``."""
+    return word.translate(_MARKS).translate(_BASE_LETTER)
+
+
 _EDIT_LETTERS = _L
 
 
@@ -247,11 +256,17 @@ class _Corrector:
             scored.append((fits, n, cand))
         if not scored:
             return None
+        # A fix that only changes marks (tâp -> tập) is the likeliest; one that
+        # changes letters must not compete with a plausible mark-only fix.
+        base = _letters(key)
+        same = sorted((s for s in scored if _letters(s[2]) == base), key=lambda s: -s[1])
         fitting = sorted((s for s in scored if s[0]), reverse=True)
         if fitting:
             best = fitting[0]
             if len(fitting) > 1 and fitting[1][1] * 5 > best[1]:
                 return None  # two candidates fit: not sure
+            if same and _letters(best[2]) != base and same[0][1] * 20 > best[1]:
+                return None
             if invalid:
                 return best[2], 0.97
             # A valid syllable is replaced at the thorough level only when it
@@ -259,14 +274,14 @@ class _Corrector:
             return best[2], 0.92 if own < 10 else 0.8
         if not invalid:
             return None  # a real syllable, and nothing in the context says otherwise
-        scored.sort(reverse=True)
-        best_n = scored[0][1]
-        second = scored[1][1] if len(scored) > 1 else 0
+        pool = same or sorted(scored, key=lambda s: -s[1])
+        best_n = pool[0][1]
+        second = pool[1][1] if len(pool) > 1 else 0
         if second * 20 > best_n:
             return None
         # No neighbour confirms the candidate: sure only when it dominates.
         conf = 0.92 if second * 100 <= best_n and not (prev and nxt) else 0.8
-        return scored[0][2], conf
+        return pool[0][2], conf
 
     # real-word errors in compounds ----------------------------------------------
 
