@@ -89,8 +89,8 @@ _STRUCTURES = tuple(
         f"ng[{_FRONT_E}]",  # ng never before i, e, ê
         f"c[{_FRONT}]",  # c never before i, e, ê, y
         "q(?!u)",  # q only in qu
-        f"[{_BAD_STOP_TONE}][{_UNTONED}]*(?:ch|c|p|t)(?![{_L}])",  # stop finals take sắc/nặng
-        f"[ăâêôơư][{_UNTONED}]*(?:ch|c|p|t)(?![{_L}])",  # ... and need a tone (tiêp)
+        # stop finals take sắc or nặng: not huyền, hỏi, ngã, nor no tone (tiêp)
+        f"[{_BAD_STOP_TONE}ăâêôơư][{_UNTONED}]*(?:ch|c|p|t)(?![{_L}])",
         f"i[{_PLAIN_E}][cmnptu]",  # iê before a final (tiép)
         f"u[{_HORN_O}][cmnpt]",  # ươ before a final (phuơng)
         f"ư[{_PLAIN_O}]",  # ưo is no rhyme (ươ)
@@ -98,13 +98,24 @@ _STRUCTURES = tuple(
 )
 _LETTER_RUN_LEFT = re.compile(f"[{_L}]*$")
 _LETTER_RUN_RIGHT = re.compile(f"[{_L}]*")
-_STRAY = re.compile("[a-zđ][A-ZĐ][A-ZĐ]")
+# Capitals are rarer than lower case, so the scan starts on them.
+_STRAY = re.compile("[A-ZĐ](?<=[a-zđ][A-ZĐ])[A-ZĐ]")
 _CAPS = re.compile("[A-ZĐ0-9.]*")
-# A word typed twice; the two-word form (a doubled compound) costs twice the
-# scan, so only the thorough levels look for it.
+# A word typed twice. Below the aggressive level only grammatical words are
+# removed, and a scan for just those is faster than for any doubled word;
+# the two-word form (a doubled compound) costs twice the scan.
 _DUPLICATE = re.compile(" (\\w+) \\1(?!\\w)")
 _DUPLICATE_AT_LINE_START = re.compile("(?m)^(\\w+) \\1(?!\\w)")
 _DUPLICATE_PAIR = re.compile(" (\\w+ \\w+) \\1(?!\\w)")
+
+
+@cache
+def _function_duplicates() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = "|".join(sorted(_function_words(), key=len, reverse=True))
+    return (
+        re.compile(f" ({words}) \\1(?!\\w)"),
+        re.compile(f"(?m)^({words}) \\1(?!\\w)"),
+    )
 _TOKEN = re.compile(f"[{_L}]+")
 _NOT_AFTER = "@./&-_"
 _ONSET = re.compile("^(ngh|ng|gh|gi|ch|tr|kh|nh|ph|th|qu|[bcdđghklmnpqrstvx])?")
@@ -395,7 +406,7 @@ class TyposStep(Step):
 
     def _stray_letters(self, text: str) -> Iterator[Edit]:
         for m in _STRAY.finditer(text):
-            start = m.start()
+            start = m.start() - 1
             letter = text[start]
             if letter != text[start + 1].lower():
                 continue
@@ -408,8 +419,12 @@ class TyposStep(Step):
             yield Edit(start, start + 1, "", "stray-letter", confidence=0.95)
 
     def _duplicates(self, text: str) -> Iterator[Edit]:
-        matches = [*_DUPLICATE.finditer(text), *_DUPLICATE_AT_LINE_START.finditer(text)]
-        if self.thorough:
+        if self.min_confidence > 0.8:
+            inner, line_start = _function_duplicates()
+        else:
+            inner, line_start = _DUPLICATE, _DUPLICATE_AT_LINE_START
+        matches = [*inner.finditer(text), *line_start.finditer(text)]
+        if self.min_confidence <= 0.8:
             matches += _DUPLICATE_PAIR.finditer(text)
         lex = self.corrector.lex
         for m in matches:
