@@ -8,12 +8,14 @@ file fails at once with the allowed values, not halfway through a job.
 
 >>> Config().unicode
 True
->>> Config(unicode=False).steps
-('tones', 'whitespace')
+>>> Config().steps
+('encodings', 'unicode', 'captions', 'tones', 'typos', 'whitespace')
+>>> Config(tones=False, abbreviations="all").steps
+('encodings', 'unicode', 'captions', 'typos', 'abbreviations', 'whitespace')
 >>> Config(colour=True)
 Traceback (most recent call last):
 ...
-ValueError: unknown option 'colour'; allowed: unicode, tones, whitespace, tone_style
+ValueError: unknown option 'colour'; allowed: encodings, unicode, captions, ...
 >>> Config(unicode="yes")
 Traceback (most recent call last):
 ...
@@ -43,41 +45,94 @@ def _step(default: bool | str = True, choices: tuple[str, ...] = ()) -> Any:
 
 
 def _option(
-    default: Any, choices: tuple[str, ...] = (), bounds: tuple[float, float] | None = None
+    default: Any,
+    choices: tuple[str, ...] = (),
+    bounds: tuple[float, float] | None = None,
+    multiple: bool = False,
 ) -> Any:
-    """A field that tunes a step; ``choices`` or ``bounds`` constrain its value."""
-    return field(default=default, metadata={"choices": choices, "bounds": bounds})
+    """A field that tunes a step; ``choices`` or ``bounds`` constrain its value.
+
+    With ``multiple``, the value is a comma-separated list of ``choices``
+    (``""`` for none).
+    """
+    return field(
+        default=default, metadata={"choices": choices, "bounds": bounds, "multiple": multiple}
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Config:
     """Which steps run, in pipeline order, and their options.
 
-    Steps (each a field named like the step):
+    Steps (each a field named like the step), in pipeline order:
 
+    - ``encodings``: repair mojibake (UTF-8 read as Windows-1252/Latin-1, once
+      or twice), TCVN3/VNI text read as Windows-1252, VIQR, and HTML
+      character references.
     - ``unicode``: NFC, combining-mark repair, look-alikes, invisible and
       control characters, space separators and line breaks.
+    - ``captions``: removes photo captions, bylines, related links and
+      widgets, repeated leads and date stamps from article text (one
+      document per call).
     - ``tones``: tone-mark placement: misplaced and doubled marks fixed, and
       one style throughout (option ``tone_style``).
+    - ``typos``: typo correction (non-words, confusions inside compounds,
+      stray letters before acronyms, doubled words), precision first.
+    - ``abbreviations`` (``off`` by default, ``all`` or ``first``): expand
+      Vietnamese acronyms in written form (``UBND`` → ``Ủy ban nhân dân``);
+      ``first`` writes ``Ủy ban nhân dân (UBND)`` once per document. Off by
+      default because it changes the text a lot: users opt in.
     - ``whitespace``: spacing inside lines, blank lines, spaces around
       punctuation.
 
     Options:
 
+    - ``keep_lines`` (``captions``): line classes to keep, comma-separated,
+      from ``caption``, ``byline``, ``boilerplate``, ``header`` (default none).
+    - ``strip_datelines`` (``captions``): also cut an outlet dateline
+      (``TTO - ``, ``(VOV) -``) at the start of the lead (default false).
+    - ``caption_patterns`` (``captions``): path to a TSV of site-specific
+      cues, tried before the packaged ones (default none).
     - ``tone_style`` (``tones``): ``classic`` (default) writes ``hòa, thúy,
       khỏe, Ủy ban, Thanh Hóa``; ``modern`` writes ``hoà, thuý, khoẻ, Uỷ ban,
       Thanh Hoá``; ``keep`` leaves either as written and only fixes
       misplaced and doubled marks.
+    - ``typo_threshold`` (``typos``): how sure ``typos`` must be: ``safe``
+      (default: confidence 0.9, fast structural detection), ``thorough``
+      (also checks every token against the syllable counts, several times
+      slower) or ``aggressive`` (``thorough`` with confidence 0.75: more
+      fixes, more mistakes).
+    - ``lexicon`` (``typos``): path to a counts file made by
+      ``vntext lexicon build``, added to the built-in counts.
+    - ``abbreviations_file`` (``abbreviations``): a user TSV
+      (``ABBR<TAB>expansion``) that adds or overrides acronyms (an empty
+      expansion removes one).
+    - ``abbreviation_threshold`` (``abbreviations``, 0..1, default 0.9): the
+      confidence an expansion needs; lower it to expand ambiguous acronyms
+      by their most likely sense when no cue word decides.
 
     Build one directly, from a preset (:meth:`preset`), from a TOML file
     (:meth:`from_toml`) or from another with :meth:`replace`.
     """
 
+    encodings: bool = _step()
     unicode: bool = _step()
+    captions: bool = _step()
     tones: bool = _step()
+    typos: bool = _step()
+    abbreviations: str = _step("off", choices=("off", "all", "first"))
     whitespace: bool = _step()
 
+    keep_lines: str = _option(
+        "", choices=("caption", "byline", "boilerplate", "header"), multiple=True
+    )
+    strip_datelines: bool = _option(False)
+    caption_patterns: str | None = _option(None)
     tone_style: str = _option("classic", choices=("classic", "modern", "keep"))
+    typo_threshold: str = _option("safe", choices=("safe", "thorough", "aggressive"))
+    lexicon: str | None = _option(None)
+    abbreviations_file: str | None = _option(None)
+    abbreviation_threshold: float = _option(0.9, bounds=(0.0, 1.0))
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Config:
         # Reject unknown names with ValueError and the allowed ones (the
@@ -93,7 +148,15 @@ class Config:
             value = getattr(self, f.name)
             choices: tuple[str, ...] = f.metadata.get("choices", ())
             bounds = f.metadata.get("bounds")
-            if choices:
+            if choices and f.metadata.get("multiple"):
+                items = value.split(",") if isinstance(value, str) else [value]
+                bad = [v for v in items if not isinstance(v, str) or v.strip() not in choices]
+                if value != "" and bad:
+                    raise ValueError(
+                        f"option {f.name!r} takes a comma-separated list of "
+                        f"{', '.join(choices)}; got {value!r}"
+                    )
+            elif choices:
                 if value not in choices:
                     raise ValueError(
                         f"option {f.name!r} must be one of {', '.join(choices)}; got {value!r}"
@@ -132,8 +195,8 @@ class Config:
     def from_dict(cls, data: Mapping[str, Any], base: Config | None = None) -> Config:
         """Build from a mapping, rejecting unknown keys with the allowed ones.
 
-        >>> Config.from_dict({"whitespace": False}).steps
-        ('unicode', 'tones')
+        >>> Config.from_dict({"tone_style": "modern"}).tone_style
+        'modern'
         """
         allowed = cls.option_names()
         for key in data:
@@ -170,15 +233,18 @@ class Config:
         """A named set of options; see :data:`PRESETS`.
 
         >>> Config.preset("minimal").steps
-        ('unicode', 'tones')
+        ('unicode', 'whitespace')
         >>> Config.preset("nope")
         Traceback (most recent call last):
         ...
-        ValueError: unknown preset 'nope'; allowed: default, minimal
+        ValueError: unknown preset 'nope'; allowed: default, minimal, tts
         """
         if name not in PRESETS:
             raise ValueError(f"unknown preset {name!r}; allowed: {', '.join(PRESETS)}")
-        return cls.from_dict(PRESETS[name])
+        options = dict(PRESETS[name])
+        only = options.pop("only", None)
+        config = cls.from_dict(options)
+        return config if only is None else config.with_steps(only=only)
 
     def replace(self, **changes: Any) -> Config:
         """A copy with some options changed, validated like a new config."""
@@ -215,7 +281,7 @@ class Config:
         >>> Config().with_steps(disable=["tonez"])
         Traceback (most recent call last):
         ...
-        ValueError: unknown step 'tonez'; allowed: unicode, tones, whitespace
+        ValueError: unknown step 'tonez'; allowed: encodings, unicode, captions, ...
         """
         names = self.step_names()
         fields = {f.name: f for f in dataclasses.fields(self) if f.name in names}
@@ -255,8 +321,15 @@ class Config:
 
 
 #: Named option sets for :meth:`Config.preset`. ``default`` is the
-#: constructor's defaults.
+#: constructor's defaults; ``only`` lists the steps a preset runs.
+#:
+#: - ``default``: every step but ``abbreviations``: what a corpus needs.
+#: - ``minimal``: ``unicode`` and ``whitespace`` only: changes code points
+#:   and spacing, never a letter of a word.
+#: - ``tts``: everything, acronyms expanded (``UBND`` → ``Ủy ban nhân dân``)
+#:   for speech front ends.
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
-    "minimal": {"whitespace": False},
+    "minimal": {"only": ["unicode", "whitespace"]},
+    "tts": {"abbreviations": "all"},
 }

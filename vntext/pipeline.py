@@ -64,6 +64,7 @@ class StepInfo:
 REGISTRY: dict[str, str] = {
     "unicode": "vntext.unicode:UnicodeStep",
     "tones": "vntext.tones:TonesStep",
+    "typos": "vntext.typos:TyposStep",
     "whitespace": "vntext.whitespace:WhitespaceStep",
 }
 

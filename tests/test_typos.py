@@ -1,0 +1,83 @@
+"""The typos step: rules, levels, never-break properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vntext import Config, apply_changes, clean_and_explain
+from vntext.typos import LEVELS, TyposStep, confusion_variants, fix_typos
+
+SAFE = Config().with_steps(only=["typos"])
+THOROUGH = SAFE.replace(typo_threshold="thorough")
+
+
+def explain(text: str, config: Config = SAFE) -> list[tuple[str, str, str]]:
+    return [(c.rule, c.before, c.after) for c in clean_and_explain(text, config).changes]
+
+
+def test_every_change_has_a_rule_and_a_confidence_above_the_level() -> None:
+    text = "nghành của của aANTT, lãi xuất, tiêp tục"
+    for level, (minimum, _) in LEVELS.items():
+        changes = clean_and_explain(text, SAFE.replace(typo_threshold=level)).changes
+        assert changes
+        for c in changes:
+            assert c.step == "typos"
+            assert c.rule in {"non-word", "compound", "stray-letter", "duplicate-word"}
+            assert minimum <= c.confidence <= 1
+
+
+def test_threshold_is_validated() -> None:
+    with pytest.raises(ValueError, match="typo_threshold"):
+        Config(typo_threshold="0.9")
+    with pytest.raises(ValueError, match="lexicon"):
+        Config(lexicon=3)
+
+
+def test_levels_are_ordered() -> None:
+    text = "ngân hàng giảm lãi xuất, các chỉ số bảm đảm"
+    assert fix_typos(text) == text
+    assert fix_typos(text, "thorough") == "ngân hàng giảm lãi xuất, các chỉ số bảo đảm"
+    assert fix_typos(text, "aggressive") == "ngân hàng giảm lãi suất, các chỉ số bảo đảm"
+
+
+def test_case_and_spacing_survive() -> None:
+    text = "Các  nghành\tkinh tế\n\ncủa của  Hà Nội"
+    assert fix_typos(text) == "Các  ngành\tkinh tế\n\ncủa  Hà Nội"
+
+
+def test_confusion_variants() -> None:
+    assert {"suất", "xuấc"} <= confusion_variants("xuất")
+    assert "trẩn" in confusion_variants("chẩn") and "chuẩn" in confusion_variants("chẩn")
+    assert "ngành" in confusion_variants("nghành")
+    assert "xảy" not in confusion_variants("xảy")
+
+
+def test_step_is_registered() -> None:
+    assert TyposStep(SAFE).name in Config.step_names()
+    assert "typos" in Config().steps
+
+
+_WORDS = [
+    "của", "và", "nghành", "tiêp", "tục", "lãi", "xuất", "suất", "aANTT", "ANTT", "từ",
+    "Hà", "Nội", "bảm", "đảm", "bảo", "1.000", "http://a.vn", "x@y.vn", "phuơng", "án",
+    "mRNA", "e", "ê", "ư", "o", "hoà", "Qúa", "k", "ngh", "q",
+]
+_SEPS = [" ", "  ", ", ", ".\n", "\t", "", "-", "/"]
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPS)), max_size=12))
+    return "".join(w + s for w, s in parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(texts(), st.text(max_size=40)), st.sampled_from(list(LEVELS)))
+def test_properties(text: str, level: str) -> None:
+    config = SAFE.replace(typo_threshold=level)
+    result = clean_and_explain(text, config)
+    assert apply_changes(text, result.changes) == result.text
+    assert clean_and_explain(result.text, config).text == result.text
+    assert result.text.count("\n") == text.count("\n")
