@@ -55,15 +55,30 @@ class Config:
 
     - ``unicode``: NFC, combining-mark repair, look-alikes, invisible and
       control characters, space separators and line breaks.
+    - ``abbreviations`` (``off`` by default, ``all`` or ``first``): expand
+      Vietnamese acronyms in written form (``UBND`` → ``Ủy ban nhân dân``);
+      ``first`` writes ``Ủy ban nhân dân (UBND)`` once per document. Off by
+      default because it changes the text a lot: users opt in.
     - ``whitespace``: spacing inside lines, blank lines, spaces around
       punctuation.
+
+    Options:
+
+    - ``abbreviations_file``: a user TSV (``ABBR<TAB>expansion``) that adds
+      or overrides acronyms (an empty expansion removes one).
+    - ``abbreviation_threshold`` (0..1, default 0.9): the confidence an
+      expansion needs; lower it to expand ambiguous acronyms by their most
+      likely sense when no cue word decides.
 
     Build one directly, from a preset (:meth:`preset`), from a TOML file
     (:meth:`from_toml`) or from another with :meth:`replace`.
     """
 
     unicode: bool = _step()
+    abbreviations: str = _step("off", choices=("off", "all", "first"))
     whitespace: bool = _step()
+    abbreviations_file: str | None = _option(None)
+    abbreviation_threshold: float = _option(0.9, bounds=(0.0, 1.0))
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -191,7 +206,7 @@ class Config:
         >>> Config().with_steps(disable=["tonez"])
         Traceback (most recent call last):
         ...
-        ValueError: unknown step 'tonez'; allowed: unicode, whitespace
+        ValueError: unknown step 'tonez'; allowed: unicode, abbreviations, whitespace
         """
         names = self.step_names()
         fields = {f.name: f for f in dataclasses.fields(self) if f.name in names}

@@ -63,6 +63,7 @@ class StepInfo:
 #: that really work are listed.
 REGISTRY: dict[str, str] = {
     "unicode": "vntext.unicode:UnicodeStep",
+    "abbreviations": "vntext.abbreviations:AbbreviationsStep",
     "whitespace": "vntext.whitespace:WhitespaceStep",
 }
 
