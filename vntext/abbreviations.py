@@ -65,13 +65,15 @@ LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêề�
 
 # A candidate: capitals joined by ``-``, ``.`` or ``&`` (group 1), or a capital
 # prefix written with a dot straight before a name, ``TP.Biên Hòa`` (group 2).
-# The first capital is matched before the look-behind so that ``re`` can use
-# its fast character-class scan; the look-behind then rejects a token glued
-# to a word, a URL, an e-mail or a code (``/``, ``.``, ``@``, ``#``, ``-``).
+# The pattern opens with a plain character class and a look-ahead for a second
+# capital so that ``re`` scans fast and gives up at once on ordinary
+# capitalised words; the look-behind then rejects a token glued to a word, a
+# URL, an e-mail or a code (``/``, ``.``, ``@``, ``#``, ``-``). Acronyms start
+# with a plain Latin capital or ``Đ``.
 _CANDIDATE = re.compile(
-    rf"[{UPPER}](?<![\w.@/\\#&+\-'’][{UPPER}])"
+    rf"[A-ZĐÐ](?=[{UPPER}.&\-])(?<![\w.@/\\#&+\-'’][A-ZĐÐ])"
     rf"(?:"
-    rf"([{UPPER}]*(?:[-&.][{UPPER}]+)*)(?![\w@]|[-&./][\w])"
+    rf"([{UPPER}]+(?:[-&.][{UPPER}]+)*|(?:[-&.][{UPPER}]+)+)(?![\w@]|[-&./][\w])"
     rf"|([{UPPER}]+\.)(?=[{UPPER}][{LOWER}])"
     rf")"
 )
@@ -294,6 +296,12 @@ class _Expander:
             k[:n] for k in dictionary for n in range(2, len(k) - 1) if k[:n] in dictionary
         )
         self._cue_cache: dict[str, list[tuple[Sense, re.Pattern[str] | None]]] = {}
+        # unambiguous acronyms resolve without looking at their context
+        self.static: dict[str, tuple[str, str, str, float]] = {
+            k: (v[0].expansion, "dictionary", v[0].expansion, v[0].prior)
+            for k, v in dictionary.items()
+            if len(v) == 1 and not v[0].cues
+        }
 
     # -- senses -------------------------------------------------------------
 
@@ -351,7 +359,7 @@ class _Expander:
             if len({id(b[1]) for b in nearest}) == 1:
                 return nearest[0][1], f"context:{nearest[0][2]}", 0.95
             return None
-        if len(senses) > 1:
+        if len(senses) > 1 and any(s.cues for s in senses):
             if doc.folded is None:
                 doc.folded = text.lower()
             present = [s for s in senses if s.expansion.lower() in doc.folded]
@@ -367,25 +375,39 @@ class _Expander:
 
     @staticmethod
     def _is_credit(text: str, line_start: int, line_end: int, start: int, end: int) -> bool:
-        before = text[line_start:start]
+        before = text[max(line_start, start - 80) : start]
         if _CREDIT.search(before):
             return True
-        line = text[line_start:line_end].strip()
-        if line == text[start:end] or _BYLINE_LINE.fullmatch(line):
-            return True
+        if line_end - line_start <= 80:
+            line = text[line_start:line_end].strip()
+            if line == text[start:end] or _BYLINE_LINE.fullmatch(line):
+                return True
         # outlet dateline: ``TTO - ...`` or ``(NLĐO) - ...`` at the start of a line
-        return before.strip() in ("", "(") and _DATELINE_AFTER.match(text, end) is not None
+        return start - line_start <= 1 and _DATELINE_AFTER.match(text, end) is not None
 
     def _case(self, text: str, line_start: int, start: int, end: int, line_end: int) -> str:
         """'upper' inside an all-caps run, 'capital' at a sentence start or after an institution."""
         prev = text[max(line_start, start - 40) : start].split()
         nxt = text[end : min(line_end, end + 40)].split()
-        for w in (prev[-1:] + nxt[:1]):
+        for w in prev[-1:] + nxt[:1]:
             w = w.strip(".,;:!?\"“”'()[]-–")
-            if len(w) >= 2 and w.isupper() and w.isalpha() and _key(w) not in self.dictionary:
+            # a heading word: all capitals, Vietnamese (a diacritic) or long, not an acronym
+            if (
+                len(w) >= 2
+                and w.isupper()
+                and w.isalpha()
+                and (not w.isascii() or len(w) >= 4)
+                and _key(w) not in self.dictionary
+                and _key(w) not in self.keep
+            ):
                 return "upper"
-        stripped = text[line_start:start].rstrip(_OPENERS)
-        if not stripped or stripped[-1] in _SENTENCE_END:
+        stripped = text[max(line_start, start - 40) : start].rstrip(_OPENERS)
+        if start - line_start <= 40 and not stripped:
+            return "capital"
+        # a full stop ends a sentence, unless it closes an initial (``Trúc L. (SN 1991``)
+        if stripped and stripped[-1] in _SENTENCE_END and not re.search(
+            rf"(?:^|\s)[{UPPER}]\.$", stripped
+        ):
             return "capital"
         if prev:
             last = prev[-1]
@@ -410,12 +432,11 @@ class _Expander:
             end = m.end()
             key = _key(token)
             if prefix is None:
-                if key in self.joinable:
-                    second = _SECOND_PART.match(text, end)
-                    if second is not None and key + second.group(1) in dictionary:
-                        end = second.end()
-                        token = text[start:end]
-                        key = key + second.group(1)
+                second = _SECOND_PART.match(text, end) if key in self.joinable else None
+                if second is not None and key + second.group(1) in dictionary:
+                    end = second.end()
+                    token = text[start:end]
+                    key = key + second.group(1)
                 elif key + "." in dictionary and text.startswith(". ", end):
                     # ``TP. Hồ Chí Minh``: the dot belongs to the abbreviation
                     nxt = text[end + 2 : end + 3]
@@ -436,6 +457,9 @@ class _Expander:
         taught = doc.taught.get(key)
         if taught is not None:
             return taught, "document-definition", taught, 1.0
+        static = self.static.get(key)
+        if static is not None:
+            return static if static[3] >= self.threshold else None
         if key not in self.dictionary:
             return None
         chosen = self._choose(key, text, start, end, doc)
@@ -447,17 +471,15 @@ class _Expander:
     def _edit(
         self, text: str, token: str, key: str, start: int, end: int, doc: _Document, prefix: bool
     ) -> Edit | None:
-        if key in self.keep or _is_roman(key):
+        if key in self.keep or (not key.strip("IVX") and _is_roman(key)):
             return None
-        letters = _letters(token)
-        if len(letters) < 2:
-            return None
-        parts = re.split(r"[.\s]+", token.rstrip("."))
-        if not prefix and len(parts) > 1 and all(len(p) == 1 for p in parts):
-            return None  # person initials: ``H.T``
-        # a token alone in parentheses: a definition slot, an outlet or a credit
         before_char = text[start - 1 : start]
         after_char = text[end : end + 1]
+        if before_char == "," and text[start - 2 : start - 1].isupper():
+            return None  # one piece of ``VH,TT&DL``
+        if "." in token and not prefix and all(len(p) == 1 for p in token.rstrip(".").split(".")):
+            return None  # person initials: ``H.T``
+        # a token alone in parentheses: a definition slot, an outlet or a credit
         if before_char == "(" and after_char == ")":
             ls = text.rfind("\n", 0, start) + 1
             definition = _match_definition_before(text, ls, start - 1, token)
@@ -465,12 +487,14 @@ class _Expander:
                 doc.taught[key] = definition
                 doc.seen.add(key)
             return None
-        if text.startswith(" (", end) or after_char == "(":
+        if after_char == "(" or text.startswith(" (", end):
             definition = _match_definition_after(text, text.index("(", end), token)
             if definition is not None:
                 doc.taught[key] = definition
                 doc.seen.add(key)
                 return None
+        if key not in self.dictionary and key not in doc.taught and "-" not in key:
+            return None  # the common case: an unknown token
         resolved = self._resolve(text, key, start, end, doc)
         if resolved is None and "-" in key and not prefix:
             resolved = self._resolve_parts(text, key, start, end, doc)
