@@ -65,6 +65,7 @@ REGISTRY: dict[str, str] = {
     "unicode": "vntext.unicode:UnicodeStep",
     "tones": "vntext.tones:TonesStep",
     "typos": "vntext.typos:TyposStep",
+    "abbreviations": "vntext.abbreviations:AbbreviationsStep",
     "whitespace": "vntext.whitespace:WhitespaceStep",
 }
 
