@@ -9,7 +9,7 @@ file fails at once with the allowed values, not halfway through a job.
 >>> Config().unicode
 True
 >>> Config(unicode=False).steps
-('whitespace',)
+('captions', 'whitespace')
 >>> Config(colour=True)
 Traceback (most recent call last):
 ...
@@ -42,9 +42,20 @@ def _step(default: bool | str = True, choices: tuple[str, ...] = ()) -> Any:
     return field(default=default, metadata={"step": True, "choices": choices})
 
 
-def _option(default: Any, choices: tuple[str, ...] = (), bounds: tuple[float, float] | None = None) -> Any:
-    """A field that tunes a step; ``choices`` or ``bounds`` constrain its value."""
-    return field(default=default, metadata={"choices": choices, "bounds": bounds})
+def _option(
+    default: Any,
+    choices: tuple[str, ...] = (),
+    bounds: tuple[float, float] | None = None,
+    multiple: bool = False,
+) -> Any:
+    """A field that tunes a step; ``choices`` or ``bounds`` constrain its value.
+
+    With ``multiple``, the value is a comma-separated list of ``choices``
+    (``""`` for none).
+    """
+    return field(
+        default=default, metadata={"choices": choices, "bounds": bounds, "multiple": multiple}
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,22 +66,49 @@ class Config:
 
     - ``unicode``: NFC, combining-mark repair, look-alikes, invisible and
       control characters, space separators and line breaks.
+    - ``captions``: removes photo captions, bylines, related links and
+      widgets, repeated leads and date stamps from article text (one
+      document per call).
     - ``whitespace``: spacing inside lines, blank lines, spaces around
       punctuation.
+
+    Options of ``captions``:
+
+    - ``keep_lines``: line classes to keep, comma-separated, from
+      ``caption``, ``byline``, ``boilerplate``, ``header`` (default none).
+    - ``strip_datelines``: also cut an outlet dateline (``TTO - ``,
+      ``(VOV) -``) at the start of the lead (default false).
+    - ``caption_patterns``: path to a TSV of site-specific cues, tried before
+      the packaged ones (default none).
 
     Build one directly, from a preset (:meth:`preset`), from a TOML file
     (:meth:`from_toml`) or from another with :meth:`replace`.
     """
 
     unicode: bool = _step()
+    captions: bool = _step()
     whitespace: bool = _step()
+
+    keep_lines: str = _option(
+        "", choices=("caption", "byline", "boilerplate", "header"), multiple=True
+    )
+    strip_datelines: bool = _option(False)
+    caption_patterns: str | None = _option(None)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             choices: tuple[str, ...] = f.metadata.get("choices", ())
             bounds = f.metadata.get("bounds")
-            if choices:
+            if choices and f.metadata.get("multiple"):
+                items = value.split(",") if isinstance(value, str) else [value]
+                bad = [v for v in items if not isinstance(v, str) or v.strip() not in choices]
+                if value != "" and bad:
+                    raise ValueError(
+                        f"option {f.name!r} takes a comma-separated list of "
+                        f"{', '.join(choices)}; got {value!r}"
+                    )
+            elif choices:
                 if value not in choices:
                     raise ValueError(
                         f"option {f.name!r} must be one of {', '.join(choices)}; got {value!r}"
@@ -109,7 +147,7 @@ class Config:
         """Build from a mapping, rejecting unknown keys with the allowed ones.
 
         >>> Config.from_dict({"whitespace": False}).steps
-        ('unicode',)
+        ('unicode', 'captions')
         """
         allowed = cls.option_names()
         for key in data:
@@ -146,7 +184,7 @@ class Config:
         """A named set of options; see :data:`PRESETS`.
 
         >>> Config.preset("minimal").steps
-        ('unicode',)
+        ('unicode', 'captions')
         >>> Config.preset("nope")
         Traceback (most recent call last):
         ...
@@ -191,7 +229,7 @@ class Config:
         >>> Config().with_steps(disable=["tonez"])
         Traceback (most recent call last):
         ...
-        ValueError: unknown step 'tonez'; allowed: unicode, whitespace
+        ValueError: unknown step 'tonez'; allowed: unicode, captions, whitespace
         """
         names = self.step_names()
         fields = {f.name: f for f in dataclasses.fields(self) if f.name in names}
