@@ -197,6 +197,7 @@ _L = _LL
 # A name token: Capitalised (Trần, Thị) or ALL CAPS (HOÀNG, H.VÂN, P.V).
 _NAME_TOKEN = rf"(?:{_U}{_L}{{0,7}}|{_U}{{1,3}}(?:\.{_U}{{1,7}})*\.?|{_U}{{2,8}})"
 _NAME_PREFIX = r"(?:ThS\.?|TS\.?|PGS\.?|GS\.?|PGS\.TS\.?|GS\.TS\.?|BS\.?|KTS\.?|Luật sư|Nhà báo|Đại tá|Thượng tá|Trung tá|Thiếu tá)"
+_NAME_PREFIX_RE = re.compile(rf"^\(?{_NAME_PREFIX}\s+")
 _NAME = rf"{_NAME_TOKEN}(?:\s{_NAME_TOKEN}){{1,4}}"
 _NAME_LINE = re.compile(
     rf"\(?(?:{_NAME_PREFIX}\s+)?{_NAME}(?:\s*[-–,&/]\s*(?:{_NAME_PREFIX}\s+)?(?:{_NAME}|{_U}{{1,3}}\.{_U}{{1,8}}))*\)?\.?\s*\|?"
@@ -207,7 +208,7 @@ _CAPS_NAME_LINE = re.compile(
 # A sentence boundary inside a line: "nhà. Sau" (but not "TP. Hồ").
 _SENTENCE_BREAK = re.compile(rf"{_L}[.!?]\s+{_U}")
 _BULLET = re.compile(r"[-+*•–—●■□▪·>]\s|\d{1,2}[.)]\s")
-_LINEUP = re.compile(r"[^:]{1,40}:\s*[^,]+(?:,[^,]+){2,}")
+_LINEUP = re.compile(r"[^:]{1,40}:.*,\s.*,\s.*")
 
 
 def _is_name_line(s: str) -> bool:
@@ -218,6 +219,23 @@ def _is_name_line(s: str) -> bool:
         return True
     letters = [ch for ch in s if ch.isalpha()]
     return len(letters) >= 4 and s.upper() == s and bool(_CAPS_NAME_LINE.fullmatch(s))
+
+
+_SHORT_PREFIX = re.compile(r"\(?[\w. ]{1,25}\)?\s*[-–—:]*\s*")
+
+
+def _is_copy_in(needle: str, other: str) -> bool:
+    """True when ``other`` starts or ends with ``needle`` (after at most a dateline).
+
+    A copy in the middle of a longer line is not a repeat: a forum reply
+    quoting the post above (``Trích: Nguyên văn bởi …``) keeps both.
+    """
+    p = other.find(needle)
+    if p < 0:
+        return False
+    if p == 0 or not other[p + len(needle) :].strip(" .…\"”"):
+        return True
+    return bool(_SHORT_PREFIX.fullmatch(other[:p]))
 
 
 def _is_headline_shaped(s: str) -> bool:
@@ -247,7 +265,8 @@ _DATELINE = re.compile(
 )
 _CREDIT_WORDS = r"(?:Ảnh|ảnh|Nguồn ảnh|nguồn ảnh|Ảnh minh họa|ảnh minh họa|Ảnh minh hoạ|ảnh minh hoạ)"
 _GLUED_PAREN = re.compile(
-    rf"(?<=[.!?…\"”])[ \t]*\({_CREDIT_WORDS}(?:\s*:\s*[^()\n]{{1,50}}|\s+[^()\n\s]{{1,30}})?\)\.?(?=[ \t]+\S|[ \t]*$)",
+    rf"(?<=[.!?…\"”])[ \t]*\({_CREDIT_WORDS}(?:[ \t]*:[ \t]*[^()\n]{{1,50}}|[ \t]+[^()\s]{{1,30}})?\)\.?"
+    r"(?P<end>[ \t]*$)?(?(end)|(?=[ \t]+\S))",
     re.M,
 )
 _GLUED_LEAD = re.compile(
@@ -267,6 +286,10 @@ _GLUED_BYLINE = re.compile(
     re.M,
 )
 _GLUED_WIDGET = re.compile(r"[ \t]*\((?:Xem chi tiết|Xem thêm|Chi tiết)\)\.?[ \t]*$", re.M | re.I)
+
+
+def _line_length(m: re.Match[str], starts: list[int], lines: list[str]) -> int:
+    return len(lines[bisect_right(starts, m.start()) - 1].strip())
 
 
 class _Cut(NamedTuple):
@@ -302,6 +325,13 @@ class LineLabel:
 
 #: Lines longer than this are paragraphs: only cues and duplicates apply to them.
 _LONG = 150
+#: Fewer headline-shaped lines at the end may be the article's own last lines.
+_MIN_HEADLINES = 3
+#: A line ending with a photo credit is a caption up to this length; beyond it,
+#: it is a paragraph and only the credit is cut.
+_LONG_CAPTION = 300
+#: Lines after a gallery intro up to this length are its captions.
+_LONG_CAPTION_RUN = 200
 #: A repeated line shorter than this may be a legitimate refrain.
 _MIN_DUPLICATE = 30
 _MIN_CONTAINED = 50
@@ -350,9 +380,11 @@ def _analyse(
         for m in _GLUED_LEAD.finditer(text):
             add_cut(m, "caption", "glued-credit", 0.95)
         for m in _GLUED_PAREN.finditer(text):
-            add_cut(m, "caption", "glued-credit", 0.95)
+            if m.group("end") is None or _line_length(m, starts, lines) > _LONG_CAPTION:
+                add_cut(m, "caption", "glued-credit", 0.95)
         for m in _GLUED_SOURCE.finditer(text):
-            add_cut(m, "byline", "glued-source", 0.95)
+            if _line_length(m, starts, lines) > _LONG:
+                add_cut(m, "byline", "glued-source", 0.95)
         for m in _GLUED_WIDGET.finditer(text):
             add_cut(m, "boilerplate", "glued-link", 0.95)
     for m in _GLUED_BYLINE.finditer(text):
@@ -388,17 +420,25 @@ def _analyse(
             eff[i] = "".join(kept_parts).strip()
 
     # 2. Cues: one pass of the multiline regex over the document.
-    for m in cues.document.finditer(text):
-        i = bisect_right(starts, m.start()) - 1
+    # A pattern such as [^.]+ can run over a line break: such a match is redone on
+    # the line alone, and the search always resumes at the next line.
+    pos, size = 0, len(text)
+    while pos < size:
+        found = cues.document.search(text, pos)
+        if found is None:
+            break
+        i = bisect_right(starts, found.start()) - 1
+        line_end = starts[i] + len(lines[i])
+        pos = line_end + 1
         if i in recheck:
             continue
-        cue = cues.cue(m)
-        if i == title and cue.scope != "any":
-            m2 = cues.title.fullmatch(lines[i])
-            if m2 is None:
-                continue
-            cue = cues.cue(m2)
-        _set_cue(i, cue, label, rule, conf, protected, eff)
+        m: re.Match[str] | None = found
+        if found.end() > line_end:
+            m = cues.line.fullmatch(lines[i])
+        if m is not None and i == title and cues.cue(m).scope != "any":
+            m = cues.title.fullmatch(lines[i])
+        if m is not None:
+            _set_cue(i, cues.cue(m), label, rule, conf, protected, eff)
     for i in recheck:
         if eff[i]:
             m2 = (cues.title if i == title else cues.line).fullmatch(eff[i])
@@ -430,7 +470,7 @@ def _analyse(
             for kk in (k - 2, k - 1, k + 1, k + 2):
                 if 0 <= kk < len(nonblank):
                     o = eff[nonblank[kk]]
-                    if len(o) > len(s) and needle in o and label[nonblank[kk]] is None:
+                    if len(o) > len(s) and label[nonblank[kk]] is None and _is_copy_in(needle, o):
                         label[i] = "boilerplate"
                         rule[i] = "truncated-copy" if needle is not s else "contained-copy"
                         conf[i] = 0.9
@@ -454,7 +494,7 @@ def _analyse(
             heads.append(i)
         else:
             break
-    if len(heads) >= 2:
+    if len(heads) >= _MIN_HEADLINES:
         for i in heads:
             label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
 
@@ -465,10 +505,22 @@ def _analyse(
         s = eff[i]
         if len(s) > 60 or protected[i]:
             break
-        if s.upper() == s and _is_name_line(s):
+        if _NAME_PREFIX_RE.sub("", s).isupper() and _is_name_line(s):
             label[i], rule[i], conf[i] = "byline", "name-at-start", 0.85
 
-    # 6. Photo stories: when captions outweigh the prose, they are the content.
+    # 6. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
+    #    its captions, up to the next paragraph.
+    for k, i in enumerate(nonblank):
+        if rule[i] != "gallery-intro":
+            continue
+        for j in nonblank[k + 1 :]:
+            if label[j] is not None:
+                continue
+            if protected[j] or len(eff[j]) > _LONG_CAPTION_RUN:
+                break
+            label[j], rule[j], conf[j] = "caption", "gallery", 0.85
+
+    # 7. Photo stories: when captions outweigh the prose, they are the content.
     captions = [i for i in nonblank if label[i] == "caption"]
     caption_chars = sum(len(eff[i]) for i in captions)
     story = False
