@@ -65,6 +65,7 @@ __all__ = [
 LINE_LABELS = ("body", "caption", "byline", "boilerplate", "header")
 _REMOVABLE = frozenset(LINE_LABELS[1:])
 _SCOPES = ("any", "after-title")
+_PACKAGED = "caption_cues.tsv"
 
 
 def _letters(category: str) -> str:
@@ -111,7 +112,7 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
                 f"(class, rule, scope, pattern[, confidence]), got {len(cols)}"
             )
         label, rule, scope, pattern = (c.strip() if i < 3 else c for i, c in enumerate(cols[:4]))
-        if label not in LINE_LABELS:
+        if label not in LINE_LABELS and not (label == "gate" and source == _PACKAGED):
             raise ValueError(f"{where}: class must be one of {', '.join(LINE_LABELS)}; got {label!r}")
         if scope not in _SCOPES:
             raise ValueError(f"{where}: scope must be one of {', '.join(_SCOPES)}; got {scope!r}")
@@ -120,7 +121,8 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
         if "(?P<" in pattern:
             raise ValueError(f"{where}: named groups are not allowed in a cue pattern")
         try:
-            re.compile(_expand(pattern), re.I)
+            if label != "gate":
+                re.compile(_expand(pattern), re.I)
         except re.error as exc:
             raise ValueError(f"{where}: bad regular expression: {exc}") from None
         confidence = 0.95
@@ -138,8 +140,8 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
 @cache
 def default_cues() -> tuple[Cue, ...]:
     """The packaged cue table ``vntext/data/caption_cues.tsv``."""
-    text = resources.files("vntext").joinpath("data", "caption_cues.tsv").read_text(encoding="utf-8")
-    return _parse_cues(text, "caption_cues.tsv")
+    text = resources.files("vntext").joinpath("data", _PACKAGED).read_text(encoding="utf-8")
+    return _parse_cues(text, _PACKAGED)
 
 
 @cache
@@ -162,22 +164,42 @@ def load_cues(path: str | os.PathLike[str]) -> tuple[Cue, ...]:
     return _load_cue_file(p, mtime)
 
 
-class CueSet:
-    """Cues compiled into one multiline regex (the step's fast path).
+#: Gate literals for a line ending with a period (a sentence): the cues that can
+#: match one end with a credit, a source or a notice.
+_SENTENCE_GATE = ("ảnh", "Ảnh", "ẢNH", "Nguồn", "nguồn", "Theo", "thắc mắc", "©", "Copyright", "Bản quyền", "Mời", "|")
 
-    One ``finditer`` over the document visits each line start once and tries
-    the alternatives in table order, so the first matching row wins, as in
-    the table.
+
+class CueSet:
+    """Cues compiled into one alternation, tried with ``fullmatch`` on a line.
+
+    Alternatives are tried in table order, so the first matching row wins, as
+    in the table. ``gate`` (the table's ``gate`` rows, searched anywhere in a
+    line) lets a line longer than a few words skip the alternation when it
+    holds none of the literals the cues need: most lines are prose.
     """
 
-    def __init__(self, cues: Sequence[Cue]) -> None:
+    def __init__(self, cues: Sequence[Cue], gate: Sequence[str] = ()) -> None:
         self.cues = tuple(cues)
         parts = [f"(?P<c{i}>{_expand(c.pattern)})" for i, c in enumerate(self.cues)]
         body = "|".join(parts) or "(?!)"
-        self.document = re.compile(rf"^[ \t]*(?:{body})[ \t\r]*$", re.M | re.I)
+        self.line = re.compile(rf"(?:{body})", re.I)
         title_parts = [p for p, c in zip(parts, self.cues) if c.scope == "any"]
-        self.title = re.compile(rf"[ \t]*(?:{'|'.join(title_parts) or '(?!)'})[ \t\r]*", re.I)
-        self.line = re.compile(rf"[ \t]*(?:{body})[ \t\r]*", re.I)
+        self.title = re.compile(rf"(?:{'|'.join(title_parts) or '(?!)'})", re.I)
+        self.gate = tuple(gate)
+
+    def gated_out(self, line: str) -> bool:
+        """True when the line holds none of the gate literals (so no cue can match).
+
+        Most lines are sentences ending with a period; of the cues, only credits,
+        sources and notices match such a line, so only their literals are tried.
+        """
+        if not self.gate:
+            return False
+        literals = _SENTENCE_GATE if line.endswith(".") else self.gate
+        for literal in literals:
+            if literal in line:
+                return False
+        return True
 
     def cue(self, match: re.Match[str]) -> Cue:
         name = match.lastgroup
@@ -186,8 +208,17 @@ class CueSet:
 
 
 @cache
-def _cueset(extra: tuple[Cue, ...] = ()) -> CueSet:
-    return CueSet(extra + default_cues())
+def _cuesets(extra: tuple[Cue, ...] = ()) -> tuple[CueSet, ...]:
+    """The user's cues (always tried) before the packaged ones (gated)."""
+    default = default_cues()
+    gate = [
+        literal.replace("\\|", "|")
+        for c in default
+        if c.label == "gate"
+        for literal in re.split(r"(?<!\\)\|", c.pattern)
+    ]
+    packaged = CueSet([c for c in default if c.label != "gate"], gate)
+    return (CueSet(extra), packaged) if extra else (packaged,)
 
 
 # -- line shapes ----------------------------------------------------------------
@@ -325,6 +356,10 @@ class LineLabel:
 
 #: Lines longer than this are paragraphs: only cues and duplicates apply to them.
 _LONG = 150
+#: Cues are tried on lines up to this length (stripped); longer ones are paragraphs.
+_MAX_CUE_LINE = 320
+#: Lines up to this length are tried against every cue; longer ones need a gate hit.
+_GATE_FREE = 40
 #: Fewer headline-shaped lines at the end may be the article's own last lines.
 _MIN_HEADLINES = 3
 #: A line ending with a photo credit is a caption up to this length; beyond it,
@@ -347,7 +382,7 @@ class _Analysis(NamedTuple):
 
 def _analyse(
     text: str,
-    cues: CueSet,
+    cuesets: tuple[CueSet, ...],
     keep: frozenset[str],
     strip_datelines: bool,
 ) -> _Analysis:
@@ -374,23 +409,38 @@ def _analyse(
         cuts.append(_Cut(m.start(), m.end(), lab, r, c))
         recheck.add(i)
 
-    for m in _STAMP_PREFIX.finditer(text):
-        add_cut(m, "header", "date-stamp", 0.99)
-    if "(" in text or "Ảnh:" in text:
-        for m in _GLUED_LEAD.finditer(text):
-            add_cut(m, "caption", "glued-credit", 0.95)
-        for m in _GLUED_PAREN.finditer(text):
-            if m.group("end") is None or _line_length(m, starts, lines) > _LONG_CAPTION:
+    # Each regex runs only on a line holding a literal it needs (``in`` is fast; a
+    # regex scanning every position of every document is not).
+    for i in range(nlines):
+        line = lines[i]
+        if not eff[i]:
+            continue
+        st, en = starts[i], starts[i] + len(line)
+        if "date" in line:
+            m = _STAMP_PREFIX.match(text, st, en)
+            if m is not None:
+                add_cut(m, "header", "date-stamp", 0.99)
+        paren = "(Ả" in line or "(ả" in line or "(Nguồn ảnh" in line or "(nguồn ảnh" in line
+        if paren or eff[i].startswith("Ảnh:"):
+            m = _GLUED_LEAD.match(text, st, en)
+            if m is not None:
                 add_cut(m, "caption", "glued-credit", 0.95)
-        for m in _GLUED_SOURCE.finditer(text):
-            if _line_length(m, starts, lines) > _LONG:
+        if paren:
+            for m in _GLUED_PAREN.finditer(text, st, en):
+                if m.group("end") is None or len(eff[i]) > _LONG_CAPTION:
+                    add_cut(m, "caption", "glued-credit", 0.95)
+        if ("(Nguồn" in line or "(Theo" in line) and len(eff[i]) > _LONG:
+            m = _GLUED_SOURCE.search(text, st, en)
+            if m is not None:
                 add_cut(m, "byline", "glued-source", 0.95)
-        for m in _GLUED_WIDGET.finditer(text):
-            add_cut(m, "boilerplate", "glued-link", 0.95)
-    for m in _GLUED_BYLINE.finditer(text):
-        i = bisect_right(starts, m.start()) - 1
-        if m.start() - starts[i] >= 40:
-            add_cut(m, "byline", "glued-byline", 0.85)
+        if "(Xem" in line or "(xem" in line or "(Chi tiết" in line:
+            m = _GLUED_WIDGET.search(text, st, en)
+            if m is not None:
+                add_cut(m, "boilerplate", "glued-link", 0.95)
+        if len(eff[i]) >= 45 and eff[i][-1].isupper():
+            m = _GLUED_BYLINE.search(text, st, en)
+            if m is not None and m.start() - st >= 40:
+                add_cut(m, "byline", "glued-byline", 0.85)
     if strip_datelines:
         seen_body = 0
         for i in range(title + 1, nlines):
@@ -419,31 +469,20 @@ def _analyse(
             kept_parts.append(text[pos:e])
             eff[i] = "".join(kept_parts).strip()
 
-    # 2. Cues: one pass of the multiline regex over the document.
-    # A pattern such as [^.]+ can run over a line break: such a match is redone on
-    # the line alone, and the search always resumes at the next line.
-    pos, size = 0, len(text)
-    while pos < size:
-        found = cues.document.search(text, pos)
-        if found is None:
-            break
-        i = bisect_right(starts, found.start()) - 1
-        line_end = starts[i] + len(lines[i])
-        pos = line_end + 1
-        if i in recheck:
+    # 2. Cues, on lines short enough to be anything but a paragraph. Lines beyond a
+    #    few words must also contain one of the packaged table's gate literals.
+    for i in range(nlines):
+        s = eff[i]
+        n = len(s)
+        if n == 0 or n > _MAX_CUE_LINE:
             continue
-        m: re.Match[str] | None = found
-        if found.end() > line_end:
-            m = cues.line.fullmatch(lines[i])
-        if m is not None and i == title and cues.cue(m).scope != "any":
-            m = cues.title.fullmatch(lines[i])
-        if m is not None:
-            _set_cue(i, cues.cue(m), label, rule, conf, protected, eff)
-    for i in recheck:
-        if eff[i]:
-            m2 = (cues.title if i == title else cues.line).fullmatch(eff[i])
-            if m2 is not None:
-                _set_cue(i, cues.cue(m2), label, rule, conf, protected, eff)
+        for cueset in cuesets:
+            if n > _GATE_FREE and cueset.gated_out(s):
+                continue
+            m = (cueset.title if i == title else cueset.line).fullmatch(s)
+            if m is not None:
+                _set_cue(i, cueset.cue(m), label, rule, conf, protected, eff)
+                break
 
     # 3. Duplicates: of the title, of an earlier line, or contained in a neighbour.
     title_text = eff[title]
@@ -580,7 +619,7 @@ def classify_lines(
     [(0, 'body', ''), (1, 'body', ''), (2, 'byline', 'name-at-end')]
     """
     extra = load_cues(patterns) if patterns is not None else ()
-    return _analyse(text, _cueset(extra), frozenset(keep), strip_datelines).labels
+    return _analyse(text, _cuesets(extra), frozenset(keep), strip_datelines).labels
 
 
 def _removal_edits(text: str, labels: list[LineLabel], cuts: list[_Cut], keep: frozenset[str]) -> list[Edit]:
@@ -642,7 +681,7 @@ def strip_captions(
     """
     keep_set = frozenset(keep)
     extra = load_cues(patterns) if patterns is not None else ()
-    analysis = _analyse(text, _cueset(extra), keep_set, strip_datelines)
+    analysis = _analyse(text, _cuesets(extra), keep_set, strip_datelines)
     edits = _removal_edits(text, analysis.labels, analysis.cuts, keep_set)
     if not edits:
         return text
@@ -664,7 +703,7 @@ class CaptionsStep(Step):
         self.keep = _parse_keep(config.keep_lines)
         self.strip_datelines = config.strip_datelines
         extra = load_cues(config.caption_patterns) if config.caption_patterns else ()
-        self.cues = _cueset(extra)
+        self.cues = _cuesets(extra)
 
     def __reduce__(self) -> tuple[type[CaptionsStep], tuple[Config]]:
         return (CaptionsStep, (self.config,))
