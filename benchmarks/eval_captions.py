@@ -28,7 +28,6 @@ bylines glued on).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from collections import Counter, defaultdict
@@ -37,10 +36,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import read_baomoi, read_jsonl  # noqa: E402
+from corpus import read_baomoi, read_jsonl
 
-from vntext.captions import classify_lines, strip_captions  # noqa: E402
-from vntext.trace import Change  # noqa: E402
+from vntext.captions import classify_lines, strip_captions
+from vntext.trace import Change
 
 CLASSES = ("caption", "byline", "boilerplate", "header")
 
@@ -106,10 +105,12 @@ def evaluate(name: str, lines_path: str, docs_path: str, with_title: bool, show:
             missed.append((doc_id, r["n"], gold, r["line"]))
 
     print(f"\n=== {name}: {len(docs)} documents, {len(rows)} labelled lines "
-          f"(ambiguous left out: {sum(ambiguous.values())}, of which removed {ambiguous['removed']})")
+          f"(ambiguous left out: {sum(ambiguous.values())}, "
+          f"of which removed {ambiguous['removed']})")
     print(f"removal: precision {_ratio(tp, tp + fp)}  recall {_ratio(tp, tp + fn)}  "
           f"(removed {tp + fp}, correct {tp}, body lines removed {fp}, non-body kept {fn})")
-    print(f"{'class':12} {'gold':>5} {'found':>6} {'recall':>7} {'same class':>10} {'predicted':>9}")
+    head = ("class", "gold", "found", "recall", "same class", "predicted")
+    print("{:12} {:>5} {:>6} {:>7} {:>10} {:>9}".format(*head))
     for cls in CLASSES:
         c = per_class[cls]
         print(f"{cls:12} {c['gold']:5} {c['found']:6} {_ratio(c['found'], c['gold']):>7} "

@@ -19,7 +19,8 @@ Every line is classified ``body``, ``caption``, ``byline``, ``boilerplate`` or
 lines are removed with their line break, each removal a
 :class:`~vntext.trace.Change` with ``after == ""`` and the class in ``label``.
 
->>> doc = "Mưa lớn ở Hà Nội\\nSáng nay trời mưa to.\\nPhố Huế ngập sâu. Ảnh: Minh Anh\\nXem thêm: Bão số 3"
+>>> doc = ("Mưa lớn ở Hà Nội\\nSáng nay trời mưa to.\\n"
+...        "Phố Huế ngập sâu. Ảnh: Minh Anh\\nXem thêm: Bão số 3")
 >>> strip_captions(doc)
 'Mưa lớn ở Hà Nội\\nSáng nay trời mưa to.'
 >>> [(x.label, x.rule) for x in classify_lines(doc) if x.label != "body"]
@@ -72,7 +73,10 @@ def _letters(category: str) -> str:
     """Every Latin letter (Vietnamese included) of a Unicode category, as regex class text."""
     ranges = [(0x41, 0x5B), (0x61, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00)]
     chars = "".join(
-        chr(c) for lo, hi in ranges for c in range(lo, hi) if unicodedata.category(chr(c)) == category
+        chr(c)
+        for lo, hi in ranges
+        for c in range(lo, hi)
+        if unicodedata.category(chr(c)) == category
     )
     return "[" + re.escape(chars) + "]"
 
@@ -113,7 +117,7 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
             )
         label, rule, scope, pattern = (c.strip() if i < 3 else c for i, c in enumerate(cols[:4]))
         if label not in LINE_LABELS and not (label == "gate" and source == _PACKAGED):
-            raise ValueError(f"{where}: class must be one of {', '.join(LINE_LABELS)}; got {label!r}")
+            raise ValueError(f"{where}: class must be one of {', '.join(LINE_LABELS)}; got {label!r}")  # noqa: E501
         if scope not in _SCOPES:
             raise ValueError(f"{where}: scope must be one of {', '.join(_SCOPES)}; got {scope!r}")
         if not rule or not re.fullmatch(r"[\w.-]+", rule):
@@ -140,7 +144,7 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
 @cache
 def default_cues() -> tuple[Cue, ...]:
     """The packaged cue table ``vntext/data/caption_cues.tsv``."""
-    text = resources.files("vntext").joinpath("data", _PACKAGED).read_text(encoding="utf-8")
+    text = resources.files("vntext").joinpath("data").joinpath(_PACKAGED).read_text(encoding="utf-8")
     return _parse_cues(text, _PACKAGED)
 
 
@@ -166,7 +170,10 @@ def load_cues(path: str | os.PathLike[str]) -> tuple[Cue, ...]:
 
 #: Gate literals for a line ending with a period (a sentence): the cues that can
 #: match one end with a credit, a source or a notice.
-_SENTENCE_GATE = ("ảnh", "Ảnh", "ẢNH", "Nguồn", "nguồn", "Theo", "thắc mắc", "©", "Copyright", "Bản quyền", "Mời", "|")
+_SENTENCE_GATE = (
+    "ảnh", "Ảnh", "ẢNH", "Nguồn", "nguồn", "Theo", "thắc mắc", "©", "Copyright", "Bản quyền",
+    "Mời", "|",
+)  # fmt: skip
 
 
 class CueSet:
@@ -183,7 +190,7 @@ class CueSet:
         parts = [f"(?P<c{i}>{_expand(c.pattern)})" for i, c in enumerate(self.cues)]
         body = "|".join(parts) or "(?!)"
         self.line = re.compile(rf"(?:{body})", re.I)
-        title_parts = [p for p, c in zip(parts, self.cues) if c.scope == "any"]
+        title_parts = [p for p, c in zip(parts, self.cues, strict=True) if c.scope == "any"]
         self.title = re.compile(rf"(?:{'|'.join(title_parts) or '(?!)'})", re.I)
         self.gate = tuple(gate)
 
@@ -196,10 +203,7 @@ class CueSet:
         if not self.gate:
             return False
         literals = _SENTENCE_GATE if line.endswith(".") else self.gate
-        for literal in literals:
-            if literal in line:
-                return False
-        return True
+        return all(literal not in line for literal in literals)
 
     def cue(self, match: re.Match[str]) -> Cue:
         name = match.lastgroup
@@ -227,14 +231,14 @@ _U = _LU
 _L = _LL
 # A name token: Capitalised (Trần, Thị) or ALL CAPS (HOÀNG, H.VÂN, P.V).
 _NAME_TOKEN = rf"(?:{_U}{_L}{{0,7}}|{_U}{{1,3}}(?:\.{_U}{{1,7}})*\.?|{_U}{{2,8}})"
-_NAME_PREFIX = r"(?:ThS\.?|TS\.?|PGS\.?|GS\.?|PGS\.TS\.?|GS\.TS\.?|BS\.?|KTS\.?|Luật sư|Nhà báo|Đại tá|Thượng tá|Trung tá|Thiếu tá)"
+_NAME_PREFIX = r"(?:ThS\.?|TS\.?|PGS\.?|GS\.?|PGS\.TS\.?|GS\.TS\.?|BS\.?|KTS\.?|Luật sư|Nhà báo|Đại tá|Thượng tá|Trung tá|Thiếu tá)"  # noqa: E501
 _NAME_PREFIX_RE = re.compile(rf"^\(?{_NAME_PREFIX}\s+")
 _NAME = rf"{_NAME_TOKEN}(?:\s{_NAME_TOKEN}){{1,4}}"
 _NAME_LINE = re.compile(
     rf"\(?(?:{_NAME_PREFIX}\s+)?{_NAME}(?:\s*[-–,&/]\s*(?:{_NAME_PREFIX}\s+)?(?:{_NAME}|{_U}{{1,3}}\.{_U}{{1,8}}))*\)?\.?\s*\|?"
 )
 _CAPS_NAME_LINE = re.compile(
-    rf"\(?(?:{_NAME_PREFIX}\s+)?{_U}[{_U[1:-1]}.]{{1,12}}(?:\s*[-–,&/ ]\s*{_U}[{_U[1:-1]}.]{{0,12}}){{0,8}}\)?\.?\s*\|?"
+    rf"\(?(?:{_NAME_PREFIX}\s+)?{_U}[{_U[1:-1]}.]{{1,12}}(?:\s*[-–,&/ ]\s*{_U}[{_U[1:-1]}.]{{0,12}}){{0,8}}\)?\.?\s*\|?"  # noqa: E501
 )
 # A sentence boundary inside a line: "nhà. Sau" (but not "TP. Hồ").
 _SENTENCE_BREAK = re.compile(rf"{_L}[.!?]\s+{_U}")
@@ -289,22 +293,22 @@ def _is_headline_shaped(s: str) -> bool:
 _STAMP_PREFIX = re.compile(r"^[ \t]*date[ \t]+\d{4}-\d{2}(?:-\d{2})?[ \t]+(?=\S)", re.M)
 _DATELINE = re.compile(
     rf"""[ \t]*(?:
-        \(\s*{_U}[^()\n]{{1,28}}?\s*\)\s*(?:[.]?\s*[-–—]+\s*|:\s*)?     # (VOV) - , (Dân trí) - , (CAO)
+        \(\s*{_U}[^()\n]{{1,28}}?\s*\)\s*(?:[.]?\s*[-–—]+\s*|:\s*)?
       | {_U}(?:{_U}|[\d.])+(?:\.[A-Za-z]{{2,4}})?\s*[-–—]+\s+            # TTO - , ANTD.VN -
     )(?={_U}|["“])""",
     re.X,
 )
-_CREDIT_WORDS = r"(?:Ảnh|ảnh|Nguồn ảnh|nguồn ảnh|Ảnh minh họa|ảnh minh họa|Ảnh minh hoạ|ảnh minh hoạ)"
+_CREDIT_WORDS = r"(?:Ảnh|ảnh|Nguồn ảnh|nguồn ảnh|Ảnh minh họa|ảnh minh họa|Ảnh minh hoạ|ảnh minh hoạ)"  # noqa: E501
 _GLUED_PAREN = re.compile(
-    rf"(?<=[.!?…\"”])[ \t]*\({_CREDIT_WORDS}(?:[ \t]*:[ \t]*[^()\n]{{1,50}}|[ \t]+[^()\s]{{1,30}})?\)\.?"
+    rf"(?<=[.!?…\"”])[ \t]*\({_CREDIT_WORDS}(?:[ \t]*:[ \t]*[^()\n]{{1,50}}|[ \t]+[^()\s]{{1,30}})?\)\.?"  # noqa: E501
     r"(?P<end>[ \t]*$)?(?(end)|(?=[ \t]+\S))",
     re.M,
 )
 _GLUED_LEAD = re.compile(
     rf"""^[ \t]*(?:
-        \({_CREDIT_WORDS}\)\.?[ \t]+                                     # (Ảnh minh họa) Thời gian …
+        \({_CREDIT_WORDS}\)\.?[ \t]+                                # (Ảnh minh họa) Thời gian
       | Ảnh:[ \t]*(?:{_U}\w*(?:[ \t]{_U}\w*){{0,3}}[ \t]*/[ \t]*)?        # Ảnh: Thu Hằng/
-        (?:{_U}(?:{_U}|[\d&+-]){{1,10}}|[\w-]+(?:\.[\w-]+)+)[ \t]+        # TTXVN / CNN / dantri.com.vn
+        (?:{_U}(?:{_U}|[\d&+-]){{1,10}}|[\w-]+(?:\.[\w-]+)+)[ \t]+
     )(?={_U}{_L}*[ \t])""",
     re.M | re.X,
 )
@@ -313,7 +317,7 @@ _GLUED_SOURCE = re.compile(
 )
 _GLUED_BYLINE = re.compile(
     rf"(?<=[.!?…\"”])[ \t]+(?:{_U}{{2,7}}|{_U}\.{_U}{{1,7}})(?:[ \t]*[-–][ \t]*|[ \t]+)"
-    rf"(?:{_U}{{2,7}}|{_U}\.{_U}{{1,7}})(?:(?:[ \t]*[-–][ \t]*|[ \t]+)(?:{_U}{{2,7}}|{_U}\.{_U}{{1,7}})){{0,3}}[ \t]*$",
+    rf"(?:{_U}{{2,7}}|{_U}\.{_U}{{1,7}})(?:(?:[ \t]*[-–][ \t]*|[ \t]+)(?:{_U}{{2,7}}|{_U}\.{_U}{{1,7}})){{0,3}}[ \t]*$",  # noqa: E501
     re.M,
 )
 _GLUED_WIDGET = re.compile(r"[ \t]*\((?:Xem chi tiết|Xem thêm|Chi tiết)\)\.?[ \t]*$", re.M | re.I)
@@ -360,6 +364,8 @@ _LONG = 150
 _MAX_CUE_LINE = 320
 #: Lines up to this length are tried against every cue; longer ones need a gate hit.
 _GATE_FREE = 40
+#: More name-shaped lines than this at the end are a list (of winners, of a team).
+_MAX_TAIL_NAMES = 2
 #: Fewer headline-shaped lines at the end may be the article's own last lines.
 _MIN_HEADLINES = 3
 #: A line ending with a photo credit is a caption up to this length; beyond it,
@@ -460,13 +466,13 @@ def _analyse(
         cuts.sort()
         cuts = [c for k, c in enumerate(cuts) if k == 0 or c.start >= cuts[k - 1].end]
         for i in recheck:
-            s, e = starts[i], starts[i] + len(lines[i])
-            kept_parts, pos = [], s
+            line_start, line_end = starts[i], starts[i] + len(lines[i])
+            kept_parts, pos = [], line_start
             for c in cuts:
-                if s <= c.start < e:
+                if line_start <= c.start < line_end:
                     kept_parts.append(text[pos : c.start])
                     pos = c.end
-            kept_parts.append(text[pos:e])
+            kept_parts.append(text[pos:line_end])
             eff[i] = "".join(kept_parts).strip()
 
     # 2. Cues, on lines short enough to be anything but a paragraph. Lines beyond a
@@ -483,6 +489,9 @@ def _analyse(
             if m is not None:
                 _set_cue(i, cueset.cue(m), label, rule, conf, protected, eff)
                 break
+        if i == title and label[i] is not None:
+            # A stamp or junk line above the headline: the next line is the title.
+            title = next((j for j in range(i + 1, nlines) if eff[j]), i)
 
     # 3. Duplicates: of the title, of an earlier line, or contained in a neighbour.
     title_text = eff[title]
@@ -517,7 +526,7 @@ def _analyse(
 
     # 4. The tail: bylines and lists of related headlines after the last paragraph.
     heads: list[int] = []
-    names = 0
+    names: list[int] = []
     for i in reversed(nonblank):
         if i == title:
             break
@@ -526,16 +535,18 @@ def _analyse(
         if protected[i]:
             break
         s = eff[i]
-        if names < 2 and not heads and _is_name_line(s):
-            label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
-            names += 1
+        if not heads and _is_name_line(s):
+            names.append(i)
         elif _is_headline_shaped(s):
             heads.append(i)
         else:
             break
-    if len(heads) >= _MIN_HEADLINES:
-        for i in heads:
-            label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+    if len(names) <= _MAX_TAIL_NAMES:  # more is a list of names, not a byline
+        for i in names:
+            label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
+        if len(heads) >= _MIN_HEADLINES:
+            for i in heads:
+                label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
 
     # 5. The head: an ALL-CAPS name between the title and the first paragraph.
     for i in nonblank:
@@ -575,9 +586,9 @@ def _analyse(
             kept = "photo-story"
         elif lab != "body" and lab in keep:
             kept = "keep-lines"
-        s = starts[i]
+        at = starts[i]
         labels.append(
-            LineLabel(i, s, s + len(lines[i]), lines[i], lab, rule[i] or "", conf[i], kept)
+            LineLabel(i, at, at + len(lines[i]), lines[i], lab, rule[i] or "", conf[i], kept)
         )
     return _Analysis(labels, cuts)
 
@@ -622,7 +633,9 @@ def classify_lines(
     return _analyse(text, _cuesets(extra), frozenset(keep), strip_datelines).labels
 
 
-def _removal_edits(text: str, labels: list[LineLabel], cuts: list[_Cut], keep: frozenset[str]) -> list[Edit]:
+def _removal_edits(
+    text: str, labels: list[LineLabel], cuts: list[_Cut], keep: frozenset[str]
+) -> list[Edit]:
     """Edits that remove non-body lines with their line breaks, and the glued cuts."""
     remove = {x.n for x in labels if x.label != "body" and not x.kept}
     lines = text.split("\n")
