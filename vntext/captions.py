@@ -144,7 +144,8 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
 @cache
 def default_cues() -> tuple[Cue, ...]:
     """The packaged cue table ``vntext/data/caption_cues.tsv``."""
-    text = resources.files("vntext").joinpath("data").joinpath(_PACKAGED).read_text(encoding="utf-8")
+    data = resources.files("vntext").joinpath("data")
+    text = data.joinpath(_PACKAGED).read_text(encoding="utf-8")
     return _parse_cues(text, _PACKAGED)
 
 
