@@ -63,6 +63,7 @@ class StepInfo:
 #: that really work are listed.
 REGISTRY: dict[str, str] = {
     "unicode": "vntext.unicode:UnicodeStep",
+    "captions": "vntext.captions:CaptionsStep",
     "tones": "vntext.tones:TonesStep",
     "typos": "vntext.typos:TyposStep",
     "abbreviations": "vntext.abbreviations:AbbreviationsStep",

@@ -1,0 +1,233 @@
+"""Tests for the ``captions`` step (vntext.captions).
+
+Data-driven cases live in ``tests/cases/{synthetic,negative}/captions.json``;
+this file checks the cue table, the API, line-break handling and properties.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vntext import Config, apply_changes, clean_and_explain
+from vntext.captions import (
+    LINE_LABELS,
+    CaptionsStep,
+    classify_lines,
+    default_cues,
+    load_cues,
+    strip_captions,
+)
+from vntext.trace import Change
+
+ONLY = Config().with_steps(only=["captions"])
+
+
+def explain(text: str, **options: object) -> tuple[str, list[Change]]:
+    r = clean_and_explain(text, ONLY.replace(**options))
+    return r.text, r.changes
+
+
+def test_packaged_table_is_well_formed() -> None:
+    cues = default_cues()
+    assert len(cues) > 30
+    rules = {c.rule for c in cues}
+    assert {"photo-credit", "source", "date-stamp", "widget", "related-link"} <= rules
+    for c in cues:
+        assert c.label in (*LINE_LABELS, "gate")
+        assert 0 <= c.confidence <= 1
+    header = (Path(__file__).parent.parent / "vntext/data/caption_cues.tsv").read_text("utf-8")
+    assert header.startswith("#") and "Licence: MIT" in header.splitlines()[1]
+
+
+def test_every_removal_is_a_labelled_change_and_replays() -> None:
+    text = "Tiêu đề\nĐoạn văn.\nCầu mới. Ảnh: TTXVN\nXem thêm: Tin khác\nTrần Hương"
+    out, changes = explain(text)
+    assert out == "Tiêu đề\nĐoạn văn."
+    assert [c.label for c in changes] == ["caption", "boilerplate", "byline"]
+    assert all(c.after == "" and c.step == "captions" for c in changes)
+    assert apply_changes(text, changes) == out
+    assert clean_and_explain(text, ONLY).removed_lines == changes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A.\nCầu. Ảnh: X\nB.", "A.\nB."),  # middle line with its break
+        ("A.\n\nCầu. Ảnh: X\n\nB.", "A.\n\nB."),  # blank lines around: one paragraph break stays
+        ("A.\nCầu. Ảnh: X\n\nB.", "A.\n\nB."),
+        ("A.\nCầu. Ảnh: X", "A."),  # last line without break: take the break before it
+        ("A.\nCầu. Ảnh: X\n", "A.\n"),  # last line with break: the document still ends with one
+        ("A.\n\nCầu. Ảnh: X\n\nTheo TTXVN\n", "A.\n"),  # a run at the end
+        ("\n\nA.\nCầu. Ảnh: X\nB.", "\n\nA.\nB."),  # leading blank lines are not ours
+        ("A.\r\nCầu. Ảnh: X\r\nB.", "A.\r\nB."),
+    ],
+)
+def test_line_breaks(text: str, expected: str) -> None:
+    out, changes = explain(text)
+    assert out == expected
+    assert apply_changes(text, changes) == out
+
+
+def test_title_is_protected_from_weak_cues() -> None:
+    headline = "Video: Bão số 3 vào bờ\nĐoạn văn."
+    assert strip_captions(headline) == headline
+    # ... but not from a date stamp
+    assert strip_captions("15:34 21/05/2021\nĐoạn văn.") == "Đoạn văn."
+
+
+def test_related_headlines_need_a_run_of_three() -> None:
+    body = "Tiêu đề\nĐoạn văn dài kết thúc bằng dấu chấm."
+    heads = [
+        "Giá vàng hôm nay tăng mạnh sau nhiều phiên giảm",
+        "Hà Nội mở thêm ba tuyến buýt mới từ tháng sau",
+        "Cầu thủ trẻ ghi bàn đẹp nhất vòng đấu tuần này...",
+    ]
+    assert strip_captions("\n".join([body, *heads])) == body
+    two = "\n".join([body, *heads[:2]])
+    assert strip_captions(two) == two
+
+
+def test_photo_story_keeps_captions_and_says_why() -> None:
+    doc = "\n".join(
+        [
+            "Toàn cảnh lễ hội pháo hoa",
+            "Pháo hoa rực sáng trên sông Hàn. Ảnh: Minh Anh",
+            "Người dân đổ ra đường xem pháo hoa. Ảnh: Minh Anh",
+            "Các đội thi trình diễn màn cuối. Ảnh: Minh Anh",
+        ]
+    )
+    assert strip_captions(doc) == doc
+    labels = [x for x in classify_lines(doc) if x.label == "caption"]
+    assert len(labels) == 3 and {x.kept for x in labels} == {"photo-story"}
+
+
+def test_keep_lines_option_is_validated() -> None:
+    assert Config(keep_lines="byline, caption").keep_lines == "byline, caption"
+    with pytest.raises(ValueError, match="comma-separated list"):
+        Config(keep_lines="bylines")
+    text = "Tiêu đề\nĐoạn.\nTrần Hương"
+    assert explain(text, keep_lines="byline")[0] == text
+
+
+def test_site_patterns(tmp_path: Path) -> None:
+    f = tmp_path / "site.tsv"
+    f.write_text(
+        "# my site\nboilerplate\tsite-footer\tany\tBản tin do .* cung cấp\n"
+        "body\tkeep-top\tany\tTop 10 .*\n",
+        encoding="utf-8",
+    )
+    text = "Tiêu đề\nĐoạn.\nTop 10 cầu thủ\nBản tin do ABC cung cấp"
+    out, changes = explain(text, caption_patterns=str(f))
+    assert out == "Tiêu đề\nĐoạn.\nTop 10 cầu thủ"
+    assert [c.rule for c in changes] == ["site-footer"]
+    assert len(load_cues(f)) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("caption\tx\tany\n", "4 or 5"),
+        ("bogus\tx\tany\ta\n", "class must be"),
+        ("caption\tx\teverywhere\ta\n", "scope must be"),
+        ("caption\tx\tany\t(\n", "bad regular expression"),
+        ("caption\tx\tany\t(?P<n>a)\n", "named groups"),
+        ("caption\tx\tany\ta\t2\n", "between 0 and 1"),
+    ],
+)
+def test_bad_pattern_files_fail_with_file_and_line(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    f = tmp_path / "bad.tsv"
+    f.write_text("# header\n" + content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as exc:
+        CaptionsStep(Config(caption_patterns=str(f)))
+    assert "bad.tsv:2" in str(exc.value)
+
+
+def test_missing_pattern_file() -> None:
+    with pytest.raises(ValueError, match="caption patterns file"):
+        CaptionsStep(Config(caption_patterns="/nonexistent/x.tsv"))
+
+
+def test_classify_lines_reports_every_nonblank_line() -> None:
+    text = "Tiêu đề\n\nĐoạn văn.\nTheo TTXVN"
+    got = [(x.n, x.label, x.rule) for x in classify_lines(text)]
+    assert got == [(0, "body", ""), (2, "body", ""), (3, "byline", "source")]
+    x = classify_lines(text)[2]
+    assert text[x.start : x.end] == x.text
+
+
+def test_step_pickles() -> None:
+    import pickle
+
+    step = CaptionsStep(ONLY)
+    assert pickle.loads(pickle.dumps(step)).apply("A.\nTheo TTXVN", None) == "A."
+
+
+# -- properties -------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "Tiêu đề bài báo",
+        "Đoạn văn có nội dung và kết thúc bằng dấu chấm.",
+        "Cầu mới khánh thành. Ảnh: Minh Anh",
+        "Theo TTXVN",
+        "Trần Hương",
+        "Xem thêm: Tin khác",
+        "15:34 21/05/2021",
+        " date 2021-05 Nội dung bài.",
+        "Giá vàng hôm nay tăng mạnh sau nhiều phiên giảm",
+        "Hà Nội mở thêm ba tuyến buýt mới từ tháng sau",
+        "Top",
+        "",
+        "  ",
+        "- Anh có khỏe không?",
+        "Xe lao xuống dốc. (Ảnh: CTV) Sau đó tài xế bỏ chạy.",
+        "*Một số hình ảnh tại buổi lễ:",
+        "|",
+        "\r",
+    ]
+)
+_DOCS = st.one_of(
+    st.lists(_PIECES, max_size=12).map("\n".join),
+    st.text(alphabet=st.sampled_from("aÂ.:|()>\n \tẢnh0/-"), max_size=60),
+    st.text(max_size=80),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DOCS)
+def test_properties(text: str) -> None:
+    out, changes = explain(text)  # never raises
+    assert apply_changes(text, changes) == out  # replay
+    assert explain(out)[0] == out  # idempotent
+    for c in changes:
+        assert c.after == "" and c.label in {"caption", "byline", "boilerplate", "header"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Đoạn văn một có dấu chấm.",
+                "Câu hai.",
+                "Một dòng nữa không có dấu chấm",
+                "- Anh nghĩ sao?",
+                "Giá 1.000 đồng tại TP.HCM.",
+                "Hamburger: Rost; Demal, Mathijsen",
+                "",
+            ]
+        ),
+        max_size=7,
+        unique=True,
+    )
+)
+def test_body_only_text_is_unchanged(lines: list[str]) -> None:
+    # Distinct body lines (a repeated one is a duplicate, removed by design).
+    text = "\n".join(lines)
+    assert strip_captions(text) == text
