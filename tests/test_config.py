@@ -12,9 +12,10 @@ from vntext import Config
 from vntext.config import PRESETS
 
 
-def test_defaults_enable_every_step() -> None:
-    assert Config().steps == Config.step_names()
-    assert Config.step_names()[:1] == ("unicode",)
+def test_defaults_enable_every_step_but_abbreviations() -> None:
+    # Expanding acronyms rewrites a lot of text: users opt in to it.
+    assert Config().steps == tuple(s for s in Config.step_names() if s != "abbreviations")
+    assert Config.step_names()[:2] == ("encodings", "unicode")
     assert Config.step_names()[-1] == "whitespace"
 
 
@@ -64,11 +65,22 @@ def test_presets() -> None:
 def test_with_steps() -> None:
     assert Config().with_steps(only=["unicode"]).steps == ("unicode",)
     assert Config().with_steps(only=[]).steps == ()
-    assert Config().with_steps(disable=["whitespace"]).steps == ("unicode",)
-    off = Config(unicode=False, whitespace=False)
+    assert "whitespace" not in Config().with_steps(disable=["whitespace"]).steps
+    off = Config().with_steps(only=[])
     assert off.with_steps(enable=["whitespace"]).steps == ("whitespace",)
-    assert Config().with_steps(only=["whitespace"], enable=["unicode"]).steps == Config().steps
-    with pytest.raises(ValueError, match="unknown step 'tonez'; allowed: unicode"):
+    assert Config().with_steps(only=["whitespace"], enable=["unicode"]).steps == (
+        "unicode",
+        "whitespace",
+    )
+    # A step with modes is switched on in its first mode other than "off".
+    assert Config().with_steps(enable=["abbreviations"]).abbreviations == "all"
+    assert Config(abbreviations="first").with_steps(enable=["abbreviations"]).abbreviations == (
+        "first"
+    )
+    assert Config(abbreviations="first").with_steps(disable=["abbreviations"]).abbreviations == (
+        "off"
+    )
+    with pytest.raises(ValueError, match="unknown step 'tonez'; allowed: encodings"):
         Config().with_steps(enable=["tonez"])
     with pytest.raises(ValueError, match="unknown step"):
         Config().with_steps(only=["nope"])
@@ -96,10 +108,10 @@ def test_toml_top_level(tmp_path: Path) -> None:
 def test_toml_tables(tmp_path: Path) -> None:
     path = tmp_path / "vntext.toml"
     path.write_text("[vntext]\nwhitespace = false\n", encoding="utf-8")
-    assert Config.from_toml(path).steps == ("unicode",)
+    assert Config.from_toml(path) == Config(whitespace=False)
     py = tmp_path / "pyproject.toml"
     py.write_text('[project]\nname = "x"\n[tool.vntext]\nunicode = false\n', encoding="utf-8")
-    assert Config.from_toml(py).steps == ("whitespace",)
+    assert Config.from_toml(py) == Config(unicode=False)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vntext import Config, apply_changes, clean, clean_and_explain
+from vntext.syllable import all_syllables, compose
 from vntext.unicode import _VN_LETTERS, count_line_breaks, normalize_unicode
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -30,14 +31,26 @@ syllables = st.builds(
     st.booleans(),
 )
 
-#: Clean Vietnamese: words separated by one space, punctuation attached to
-#: the word before it and followed by a space, lines without trailing space.
+#: Valid Vietnamese syllables in the default (classic) tone style.
+VALID = sorted(compose(s) for s in all_syllables())
+
+
+def _sentence(words: list[tuple[str, str]]) -> str:
+    text = " ".join(w + p for w, p in words)
+    return text[0].upper() + text[1:] + "."
+
+
+#: Clean Vietnamese: sentences of valid syllables (none doubled) separated by
+#: one space, punctuation attached to the word before it and followed by a
+#: space, each line a sentence that starts with a capital and ends with a
+#: full stop.
 clean_words = st.lists(
-    st.tuples(syllables, st.sampled_from(["", "", "", ",", ".", "?", "!", ":", ";", "…"])),
-    min_size=1,
-    max_size=12,
-).map(lambda ws: " ".join(w + p for w, p in ws))
-clean_vietnamese = st.lists(clean_words, min_size=1, max_size=5).map("\n".join)
+    st.tuples(st.sampled_from(VALID), st.sampled_from(["", "", "", ",", ":", ";"])),
+    min_size=4,
+    max_size=14,
+    unique_by=lambda wp: wp[0],
+).map(_sentence)
+clean_vietnamese = st.lists(clean_words, min_size=1, max_size=5, unique=True).map("\n".join)
 
 NOISE = [
     " ", "  ", "\n", "\n\n\n", "\r\n", "\r", "\t", "\u00a0", "\u200b", "\u00ad", "\ufeff",
