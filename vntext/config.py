@@ -9,11 +9,11 @@ file fails at once with the allowed values, not halfway through a job.
 >>> Config().unicode
 True
 >>> Config(unicode=False).steps
-('whitespace',)
+('encodings', 'whitespace')
 >>> Config(colour=True)
 Traceback (most recent call last):
 ...
-ValueError: unknown option 'colour'; allowed: unicode, whitespace
+ValueError: unknown option 'colour'; allowed: encodings, unicode, whitespace
 >>> Config(unicode="yes")
 Traceback (most recent call last):
 ...
@@ -53,6 +53,9 @@ class Config:
 
     Steps (each a field named like the step):
 
+    - ``encodings``: repair mojibake (UTF-8 read as Windows-1252/Latin-1, once
+      or twice), TCVN3/VNI text read as Windows-1252, VIQR, and HTML
+      character references.
     - ``unicode``: NFC, combining-mark repair, look-alikes, invisible and
       control characters, space separators and line breaks.
     - ``whitespace``: spacing inside lines, blank lines, spaces around
@@ -62,6 +65,7 @@ class Config:
     (:meth:`from_toml`) or from another with :meth:`replace`.
     """
 
+    encodings: bool = _step()
     unicode: bool = _step()
     whitespace: bool = _step()
 
@@ -109,7 +113,7 @@ class Config:
         """Build from a mapping, rejecting unknown keys with the allowed ones.
 
         >>> Config.from_dict({"whitespace": False}).steps
-        ('unicode',)
+        ('encodings', 'unicode')
         """
         allowed = cls.option_names()
         for key in data:
@@ -146,7 +150,7 @@ class Config:
         """A named set of options; see :data:`PRESETS`.
 
         >>> Config.preset("minimal").steps
-        ('unicode',)
+        ('encodings', 'unicode')
         >>> Config.preset("nope")
         Traceback (most recent call last):
         ...
@@ -191,7 +195,7 @@ class Config:
         >>> Config().with_steps(disable=["tonez"])
         Traceback (most recent call last):
         ...
-        ValueError: unknown step 'tonez'; allowed: unicode, whitespace
+        ValueError: unknown step 'tonez'; allowed: encodings, unicode, whitespace
         """
         names = self.step_names()
         fields = {f.name: f for f in dataclasses.fields(self) if f.name in names}

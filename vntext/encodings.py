@@ -1,0 +1,392 @@
+"""Repair mojibake, legacy encodings and HTML character references inside text.
+
+Scraped Vietnamese arrives broken in a few well-known ways, often only in
+some spans of an otherwise good document:
+
+==================  ==============================  =====================================
+rule                what happened                   example → repair
+==================  ==============================  =====================================
+``utf8-as-cp1252``  UTF-8 bytes read as             ``Viá»‡t Nam`` → ``Việt Nam``
+                    Windows-1252
+``utf8-as-latin1``  UTF-8 bytes read as ISO-8859-1  ``Viá»\\x87t`` → ``Việt``
+``utf8-twice``      that, twice                     ``ViÃ¡Â»â€¡t`` → ``Việt``
+``tcvn3-as-cp1252`` a TCVN3 ("ABC", ``.VnTime``)    ``ViÖt Nam``, ``Uû ban nh©n d©n``
+                    file read as Windows-1252       → ``Việt Nam``, ``Uỷ ban nhân dân``
+``vni-as-cp1252``   a VNI-Windows file read as      ``Vieät Nam`` → ``Việt Nam``
+                    Windows-1252
+``viqr``            VIQR mnemonics (RFC 1456)       ``Vie^.t Nam`` → ``Việt Nam``
+``html-entity``     HTML character references       ``Vi&#7879;t``, ``&amp;`` → ``Việt``,
+                    left in the text                ``&``
+==================  ==============================  =====================================
+
+A span is repaired only when the repaired reading is Vietnamese and the
+original is not (:mod:`vntext.vietnamese` judges syllables): French, German,
+Icelandic, code and URLs share many of these characters and stay untouched.
+
+Speed: on clean text one compiled regular expression
+(:data:`_TRIGGER`) finds nothing and the step returns at once. It matches
+only what correct text (Vietnamese or not) practically never contains: a
+UTF-8 lead character followed by continuation characters, letters of the
+TCVN3/VNI images that Vietnamese lacks (``Ö``, ``ø``, ``©`` between letters),
+VIQR marks glued to vowels, ``&#`` and ``&name;``.
+
+>>> repair_encodings("ViÖt Nam")
+'Việt Nam'
+>>> repair_encodings("Viá»‡t Nam vÃ\\xa0 Vieät Nam")
+'Việt Nam và Việt Nam'
+>>> repair_encodings("Þórður, Müller, café, naïve")
+'Þórður, Müller, café, naïve'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from bisect import bisect_right
+from functools import cache
+from typing import NamedTuple
+
+import unicodedata2
+
+from vntext.charsets import SLOPPY_CP1252, _decode_sequences, table
+from vntext.config import Config
+from vntext.pipeline import Step
+from vntext.trace import Change, Edit, apply_edits
+from vntext.vietnamese import VIETNAMESE_LETTERS, is_syllable, syllable_count
+
+__all__ = [
+    "EncodingsStep",
+    "MojibakeSpan",
+    "find_mojibake",
+    "repair_encodings",
+]
+
+# -- character classes ----------------------------------------------------------
+
+#: cp1252 (sloppy) character -> byte, for the high half.
+_TO_BYTE = {SLOPPY_CP1252[b]: b for b in range(0x80, 0x100)}
+_LATIN1_ONLY = {chr(b): b for b in range(0x80, 0xA0)}  # C1 controls: the latin-1 path
+
+
+def _cls(chars: str) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
+
+
+_CONT = "".join(SLOPPY_CP1252[b] for b in range(0x80, 0xC0)) + "".join(
+    chr(b) for b in range(0x80, 0xA0)
+)
+_LEAD2 = "".join(SLOPPY_CP1252[b] for b in range(0xC2, 0xE0))
+_LEAD3 = "".join(SLOPPY_CP1252[b] for b in range(0xE0, 0xF0))
+_LEAD4 = "".join(SLOPPY_CP1252[b] for b in range(0xF0, 0xF5))
+_UTF8_SEQ = re.compile(
+    f"{_cls(_LEAD2)}{_cls(_CONT)}|{_cls(_LEAD3)}{_cls(_CONT)}{{2}}|{_cls(_LEAD4)}{_cls(_CONT)}{{3}}"
+)
+
+# Characters of the cp1252 images of TCVN3/VNI that never occur in correct
+# Vietnamese words (Vietnamese letters, common punctuation and symbols removed).
+_STRONG = (
+    "\x01\x02\x04\x05\x06\x11\x12\x13\x14\x15\x16\x17"
+    "\x80\x81\x82\x83\x84\x86\x87\x88\x89\x8a\x8c\x8d\x8e\x8f\x90\x98\x99\x9a\x9c\x9d\x9e\x9f"
+    "ƒ†‡ˆ‰ŠŒŽ˜™šœžŸ¡¢£¤¥¦§¨ª¬\xad¯µ¶¸¹º¼½¾¿ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ"
+)
+_GLUED = "·©«»®°"  # symbols that are TCVN3 letters when glued to a letter
+_LETTER = r"[^\W\d_]"
+_VNI_PAIR = "[aeAE][âáàãêéèúùõÂÁÀÃÊÉÈÚÙÕ]|[oO][âùõÂÙÕ]|[uyUY][ùõÙÕ]"
+_VIQR = (
+    r"[aeoAEO]\^|[aA]\(|[ouOU]\+|[aeiouyAEIOUY][\^(+]?[`~]"
+    r"|(?<![A-Za-z])(?:dd|DD|Dd)(?=[aeiouyAEIOUY])"
+)
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+
+#: The fast path: clean text of any language practically never matches.
+_TRIGGER = re.compile(
+    "|".join(
+        [
+            _cls(_STRONG),
+            f"(?<={_LETTER}){_cls(_GLUED)}|{_cls(_GLUED)}(?={_LETTER})",
+            _UTF8_SEQ.pattern,
+            _VNI_PAIR,
+            _VIQR,
+            "&#|" + _ENTITY,
+        ]
+    )
+)
+_TOKEN = re.compile(r"[^ \t\n\r\f\v]+")
+_WORD = re.compile(r"[^\W\d_]+")
+_ENTITY_RE = re.compile(f"(?:&amp;)*{_ENTITY}")
+_CODE_LIKE = re.compile(r"://|^www\.|[=`{}\\<>|]|^[/$#@]")
+_UTF8_RE = re.compile(_UTF8_SEQ.pattern)
+_VIQR_TONE_ONLY = re.compile(r"[aeiouyAEIOUY][\^(+]?['?.][A-Za-z]|[aeiouyAEIOUY][\^(+]?'")
+_VIQR_TAIL = re.compile(r"(?:\\?[.?!,;:)\]}\"»])+$")
+
+
+@cache
+def _tcvn3_map() -> dict[int, str]:
+    """str.translate map: cp1252 image of a TCVN3 byte -> the TCVN3 letter."""
+    t = table("tcvn3")
+    out: dict[int, str] = {}
+    for b in [*range(0x01, 0x20), *range(0x80, 0x100)]:
+        char = t[bytes([b])]
+        image = SLOPPY_CP1252[b] if b >= 0x80 else chr(b)
+        if char != image and (char.isalpha() or "\u0300" <= char <= "\u036f"):
+            out[ord(image)] = char
+    return out
+
+
+@cache
+def _tcvn3_chars() -> frozenset[str]:
+    return frozenset(chr(k) for k in _tcvn3_map())
+
+
+@cache
+def _vni_chars() -> frozenset[str]:
+    return frozenset(c for seq in table("vni") for c in seq.decode("cp1252") if ord(c) > 127)
+
+
+# -- decoders for one token -----------------------------------------------------
+
+
+def _utf8_once(token: str) -> tuple[str, bool]:
+    """Decode every UTF-8 byte sequence hidden in ``token``; (result, used latin-1)."""
+    latin1 = False
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal latin1
+        s = m.group()
+        data = bytes(_TO_BYTE.get(c, _LATIN1_ONLY.get(c, 0)) for c in s)
+        try:
+            out = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return s
+        if not _plausible(out):
+            return s
+        if any(c in _LATIN1_ONLY and c not in _TO_BYTE for c in s):
+            latin1 = True
+        return out
+
+    return _UTF8_RE.sub(sub, token), latin1
+
+
+def _plausible(char: str) -> bool:
+    """A character UTF-8 mojibake can plausibly stand for (no controls, no unassigned)."""
+    cp = ord(char)
+    if cp < 0xA0 or 0xD800 <= cp < 0xE000 or 0xFDD0 <= cp < 0xFDF0 or cp > 0x10FFFF:
+        return False
+    return char.isprintable() or cp == 0xAD
+
+
+def _decode_utf8(token: str) -> tuple[str, str] | None:
+    text, latin1 = _utf8_once(token)
+    if text == token:
+        return None
+    rule = "utf8-as-latin1" if latin1 else "utf8-as-cp1252"
+    again, _ = _utf8_once(text)
+    if again != text:
+        return again, "utf8-twice"
+    return text, rule
+
+
+def _decode_tcvn3(token: str) -> str:
+    out: str = unicodedata2.normalize("NFC", token.translate(_tcvn3_map()))
+    return out
+
+
+def _decode_vni(token: str) -> str:
+    return _decode_sequences("vni", token)
+
+
+def _decode_viqr(token: str) -> str:
+    tail = _VIQR_TAIL.search(token)
+    if tail is None:
+        return _decode_sequences("viqr", token)
+    core, rest = token[: tail.start()], tail.group()
+    return _decode_sequences("viqr", core) + rest.replace("\\", "")
+
+
+# -- judging a reading ----------------------------------------------------------
+
+
+def _case_ok(word: str) -> bool:
+    return word.islower() or word.isupper() or word.istitle()
+
+
+def _is_vietnamese(word: str) -> bool:
+    return is_syllable(word) and _case_ok(word) and syllable_count(word) > 0
+
+
+def _score(words: list[str]) -> float:
+    return sum(math.log1p(syllable_count(w)) for w in words)
+
+
+def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
+    """(new reading acceptable and orig not, log-count of new words, of old words)."""
+    old_words = _WORD.findall(orig)
+    new_words = _WORD.findall(new)
+    old_set, new_set = set(old_words), set(new_words)
+    gone = [w for w in old_words if w not in new_set]
+    came = [w for w in new_words if w not in old_set]
+    for w in came:
+        if _is_vietnamese(w):
+            continue
+        if foreign_ok and not (set(w) & _VIETNAMESE_ONLY) and _case_ok(w):
+            continue
+        return False, 0.0, 0.0
+    orig_bad = any(not _is_vietnamese(w) for w in gone) or bool(_STRONG_RE.search(orig))
+    if not came and not gone:
+        orig_bad = bool(_STRONG_RE.search(orig)) or foreign_ok
+    return orig_bad, _score(came), _score(gone)
+
+
+#: Letters only Vietnamese uses (outside Latin-1): a word with one must be Vietnamese.
+_VIETNAMESE_ONLY = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
+_STRONG_RE = re.compile(_cls(_STRONG) + "|" + _UTF8_SEQ.pattern)
+
+
+def _candidates(token: str) -> list[tuple[str, str]]:
+    """Every reading of ``token`` that differs from it, with its rule."""
+    out: list[tuple[str, str]] = []
+    utf8 = _decode_utf8(token)
+    if utf8 is not None:
+        out.append((utf8[0], utf8[1]))
+    tcvn3 = _tcvn3_chars()
+    if any(c in tcvn3 for c in token):
+        out.append((_decode_tcvn3(token), "tcvn3-as-cp1252"))
+    vni = _vni_chars()
+    if any(c in vni for c in token):
+        out.append((_decode_vni(token), "vni-as-cp1252"))
+    if any(c in "^(+`~'?.dD" for c in token) and token.isascii():
+        out.append((_decode_viqr(token), "viqr"))
+    return [(t, r) for t, r in out if t != token]
+
+
+def _best(token: str, strong: bool) -> tuple[str, str, bool] | None:
+    """The best repair of ``token``: (text, rule, certain) or None.
+
+    ``certain`` repairs stand alone; the others (the original also reads as
+    Vietnamese but the repair is far more frequent) are applied only on a
+    line that has a certain repair by the same rule.
+    """
+    best: tuple[float, str, str, bool] | None = None
+    for new, rule in _candidates(token):
+        foreign_ok = rule.startswith("utf8")
+        strong_here = False if rule == "viqr" and not re.search(_VIQR, token) else strong
+        orig_bad, new_score, old_score = _judge(token, new, foreign_ok)
+        if not new_score and not foreign_ok:
+            continue
+        if orig_bad and strong_here:
+            cand = (new_score + 100.0, new, rule, True)
+        elif new_score > old_score + math.log(20) and rule != "utf8-as-cp1252":
+            cand = (new_score, new, rule, False)
+        else:
+            continue
+        if best is None or cand[0] > best[0]:
+            best = cand
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _entities(token: str) -> str:
+    """Decode complete HTML character references in ``token`` (not in URLs or code)."""
+    if _CODE_LIKE.search(token):
+        return token
+
+    def sub(m: re.Match[str]) -> str:
+        s = m.group()
+        out = s
+        while True:
+            nxt = html.unescape(out)
+            if nxt == out:
+                break
+            out = nxt
+        if any(not (c.isprintable() or c in "\xa0\xad") for c in out) or "&" in out[1:]:
+            return s
+        return out
+
+    return _ENTITY_RE.sub(sub, token)
+
+
+# -- the step -------------------------------------------------------------------
+
+
+class MojibakeSpan(NamedTuple):
+    """A repairable span found by :func:`find_mojibake`: ``text[start:end]`` is ``before``."""
+
+    start: int
+    end: int
+    before: str
+    after: str
+    rule: str
+
+
+def _edits(text: str) -> list[Edit]:
+    if _TRIGGER.search(text) is None:
+        return []
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    certain_rules: dict[int, set[str]] = {}
+    found: list[tuple[int, int, str, str, bool]] = []
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        strong = _TRIGGER.search(token) is not None
+        base = _entities(token) if "&" in token else token
+        worth = strong or not base.isascii() or _VIQR_TONE_ONLY.search(base)
+        fixed = _best(base, strong) if worth else None
+        if fixed is None:
+            if base != token:
+                found.append((m.start(), m.end(), base, "html-entity", True))
+            continue
+        new, rule, certain = fixed
+        if base != token:
+            rule = "html-entity+" + rule
+        line = bisect_right(newlines, m.start())
+        if certain:
+            certain_rules.setdefault(line, set()).add(rule)
+        found.append((m.start(), m.end(), new, rule, certain))
+    edits = []
+    for start, end, new, rule, certain in found:
+        if not certain and rule not in certain_rules.get(bisect_right(newlines, start), ()):
+            continue
+        edits.append(Edit(start, end, new, rule))
+    return edits
+
+
+def find_mojibake(text: str) -> list[MojibakeSpan]:
+    """The spans :func:`repair_encodings` would repair, with their rules.
+
+    >>> for span in find_mojibake("Uû ban nh©n d©n"):
+    ...     print(span.start, span.end, span.before, span.after, span.rule)
+    0 2 Uû Uỷ tcvn3-as-cp1252
+    7 11 nh©n nhân tcvn3-as-cp1252
+    12 15 d©n dân tcvn3-as-cp1252
+    """
+    return [
+        MojibakeSpan(e.start, e.end, text[e.start : e.end], e.after, e.rule) for e in _edits(text)
+    ]
+
+
+def repair_encodings(text: str, changes: list[Change] | None = None) -> str:
+    """Repair mojibake, legacy-encoded spans and HTML references in ``text``.
+
+    >>> repair_encodings("Vi&#7879;t Nam &amp; Vie^.t Nam, https://x.vn/?a=1&amp;b=2")
+    'Việt Nam & Việt Nam, https://x.vn/?a=1&amp;b=2'
+    """
+    edits = _edits(text)
+    if not edits:
+        return text
+    return apply_edits(text, edits, "encodings", changes)
+
+
+class EncodingsStep(Step):
+    """Pipeline step ``encodings``: see the module docstring."""
+
+    name = "encodings"
+    summary = "repair mojibake (UTF-8 misread, TCVN3, VNI, VIQR) and HTML character references"
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+
+    def apply(self, text: str, changes: list[Change] | None) -> str:
+        if _TRIGGER.search(text) is None:
+            return text
+        return repair_encodings(text, changes)
