@@ -23,12 +23,14 @@ A span is repaired only when the repaired reading is Vietnamese and the
 original is not (:mod:`vntext.vietnamese` judges syllables): French, German,
 Icelandic, code and URLs share many of these characters and stay untouched.
 
-Speed: on clean text one compiled regular expression
-(:data:`_TRIGGER`) finds nothing and the step returns at once. It matches
-only what correct text (Vietnamese or not) practically never contains: a
-UTF-8 lead character followed by continuation characters, letters of the
-TCVN3/VNI images that Vietnamese lacks (``Ö``, ``ø``, ``©`` between letters),
-VIQR marks glued to vowels, ``&#`` and ``&name;``.
+Speed: on clean text a scan for a few sentinel characters (:data:`_SENTINELS`)
+finds nothing and the step returns at once. They are what correct text
+(Vietnamese or not) practically never contains but every line of mojibake
+does: the second character of UTF-8 mojibake of Vietnamese (``º`` ``»`` in
+``á»‡``; ``Ã`` ``Ä`` ``Æ``), letters of the TCVN3/VNI images that Vietnamese
+lacks (``Ö``, ``ø``, ``©``), the VIQR marks ``^`` `````` ``~`` ``+``, and
+``&``. Only the tokens holding one are read, and the rest of their line
+only when one of them was repaired.
 
 >>> repair_encodings("ViÖt Nam")
 'Việt Nam'
@@ -43,7 +45,6 @@ from __future__ import annotations
 import html
 import math
 import re
-from bisect import bisect_right
 from functools import cache
 from typing import NamedTuple
 
@@ -99,7 +100,7 @@ _VIQR = (
 )
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 
-#: The fast path: clean text of any language practically never matches.
+#: What makes a token worth a closer look (run on the lines the prefilter found).
 _TRIGGER = re.compile(
     "|".join(
         [
@@ -112,6 +113,25 @@ _TRIGGER = re.compile(
         ]
     )
 )
+#: The fast path: characters that clean text of any language practically
+#: never holds but nearly every line of mojibake does. ``c in text`` is a C
+#: memchr-style scan, several times faster than a regex character class.
+_SENTINELS = (
+    "»ºÃÄÆ€"  # UTF-8 misread: á»‡ áº¡ Ã  Ä‘ Æ° â€œ
+    "©¸\xadªµÖ"  # TCVN3: â á ư ê à ệ
+    "øïäöñ"  # VNI: grave, dot below, ệ/ậ/ộ, ư, đ
+    "^`"  # VIQR
+    "&"  # HTML references
+)
+
+
+_SENTINEL_RE = re.compile(_cls(_SENTINELS))
+
+
+def _suspect(text: str) -> bool:
+    return any(c in text for c in _SENTINELS)
+
+
 _TOKEN = re.compile(r"[^ \t\n\r\f\v]+")
 _WORD = re.compile(r"[^\W\d_]+")
 _ENTITY_RE = re.compile(f"(?:&amp;)*{_ENTITY}")
@@ -320,34 +340,62 @@ class MojibakeSpan(NamedTuple):
     rule: str
 
 
+def _repair_token(token: str, strong: bool) -> tuple[str, str, bool] | None:
+    """(new token, rule, certain) for one token, HTML references included."""
+    base = _entities(token) if "&" in token else token
+    worth = strong or not base.isascii() or _VIQR_TONE_ONLY.search(base)
+    fixed = _best(base, strong) if worth else None
+    if fixed is None:
+        return (base, "html-entity", True) if base != token else None
+    new, rule, certain = fixed
+    return new, ("html-entity+" + rule if base != token else rule), certain
+
+
+def _line_edits(text: str, start: int, end: int) -> list[Edit]:
+    """Repairs in ``text[start:end]`` (one line).
+
+    First the tokens holding a sentinel character; only when one of them was
+    repaired with certainty are the other tokens of the line read too, and
+    repaired when certain, or when the repair is far more frequent Vietnamese
+    than the original and its rule was certain elsewhere on the line
+    (``cã`` is TCVN3's ``có``).
+    """
+    found: dict[int, Edit] = {}
+    certain_rules: set[str] = set()
+    seen: set[int] = set()
+    for m in _SENTINEL_RE.finditer(text, start, end):
+        if m.start() in seen:
+            continue
+        t0 = max(text.rfind(" ", start, m.start()), text.rfind("\t", start, m.start())) + 1
+        ends = (text.find(" ", m.end(), end), text.find("\t", m.end(), end), end)
+        t1 = min(i for i in ends if i >= 0)
+        seen.update(range(t0, t1))
+        token = text[t0:t1]
+        fixed = _repair_token(token, _TRIGGER.search(token) is not None)
+        if fixed is not None and fixed[2]:
+            found[t0] = Edit(t0, t1, fixed[0], fixed[1])
+            certain_rules.add(fixed[1].rpartition("+")[2])
+    if certain_rules:
+        for m in _TOKEN.finditer(text, start, end):
+            if m.start() in found:
+                continue
+            fixed = _repair_token(m.group(), _TRIGGER.search(m.group()) is not None)
+            if fixed is not None and (fixed[2] or fixed[1] in certain_rules):
+                found[m.start()] = Edit(m.start(), m.end(), fixed[0], fixed[1])
+    return [found[k] for k in sorted(found)]
+
+
 def _edits(text: str) -> list[Edit]:
-    if _TRIGGER.search(text) is None:
+    if not _suspect(text):
         return []
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    certain_rules: dict[int, set[str]] = {}
-    found: list[tuple[int, int, str, str, bool]] = []
-    for m in _TOKEN.finditer(text):
-        token = m.group()
-        strong = _TRIGGER.search(token) is not None
-        base = _entities(token) if "&" in token else token
-        worth = strong or not base.isascii() or _VIQR_TONE_ONLY.search(base)
-        fixed = _best(base, strong) if worth else None
-        if fixed is None:
-            if base != token:
-                found.append((m.start(), m.end(), base, "html-entity", True))
-            continue
-        new, rule, certain = fixed
-        if base != token:
-            rule = "html-entity+" + rule
-        line = bisect_right(newlines, m.start())
-        if certain:
-            certain_rules.setdefault(line, set()).add(rule)
-        found.append((m.start(), m.end(), new, rule, certain))
-    edits = []
-    for start, end, new, rule, certain in found:
-        if not certain and rule not in certain_rules.get(bisect_right(newlines, start), ()):
-            continue
-        edits.append(Edit(start, end, new, rule))
+    edits: list[Edit] = []
+    pos = 0
+    while (m := _SENTINEL_RE.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        edits += _line_edits(text, start, end)
+        pos = end
     return edits
 
 
@@ -387,6 +435,6 @@ class EncodingsStep(Step):
         super().__init__(config)
 
     def apply(self, text: str, changes: list[Change] | None) -> str:
-        if _TRIGGER.search(text) is None:
+        if not _suspect(text):
             return text
         return repair_encodings(text, changes)
