@@ -132,10 +132,11 @@ def _suspect(text: str) -> bool:
     return any(c in text for c in _SENTINELS)
 
 
+_SPACES = " \t\r\f\v"
 _TOKEN = re.compile(r"[^ \t\n\r\f\v]+")
 _WORD = re.compile(r"[^\W\d_]+")
-_ENTITY_RE = re.compile(f"(?:&amp;)*{_ENTITY}")
-_CODE_LIKE = re.compile(r"://|^www\.|[=`{}\\<>|]|^[/$#@]")
+_ENTITY_RE = re.compile("&(?:amp;)*" + _ENTITY[1:])
+_CODE_LIKE = re.compile(r"://|^www\.|[=`{}\\<>|]|\w\(|^[/$#@]")
 _UTF8_RE = re.compile(_UTF8_SEQ.pattern)
 _VIQR_TONE_ONLY = re.compile(r"[aeiouyAEIOUY][\^(+]?['?.][A-Za-z]|[aeiouyAEIOUY][\^(+]?'")
 _VIQR_TAIL = re.compile(r"(?:\\?[.?!,;:)\]}\"»])+$")
@@ -231,8 +232,12 @@ def _case_ok(word: str) -> bool:
     return word.islower() or word.isupper() or word.istitle()
 
 
+#: A repaired word must be a syllable seen at least this often in 16.5M tokens.
+_MIN_COUNT = 5
+
+
 def _is_vietnamese(word: str) -> bool:
-    return is_syllable(word) and _case_ok(word) and syllable_count(word) > 0
+    return is_syllable(word) and _case_ok(word) and syllable_count(word) >= _MIN_COUNT
 
 
 def _score(words: list[str]) -> float:
@@ -246,15 +251,22 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
     old_set, new_set = set(old_words), set(new_words)
     gone = [w for w in old_words if w not in new_set]
     came = [w for w in new_words if w not in old_set]
-    for w in came:
+    for w in new_words:
+        if w in old_set and w.isascii() and (len(w) >= 3 or _is_vietnamese(w)):
+            continue  # an untouched ASCII word (English, an acronym) beside the repair
         if _is_vietnamese(w):
             continue
         if foreign_ok and not (set(w) & _VIETNAMESE_ONLY) and _case_ok(w):
             continue
         return False, 0.0, 0.0
-    orig_bad = any(not _is_vietnamese(w) for w in gone) or bool(_STRONG_RE.search(orig))
-    if not came and not gone:
-        orig_bad = bool(_STRONG_RE.search(orig)) or foreign_ok
+    if not gone and not foreign_ok and any(len(w) < 2 for w in came):
+        return False, 0.0, 0.0  # a lone symbol (``¶``) is not a one-letter word (``ả``)
+    # The original is broken when a word it loses is not Vietnamese.
+    # A strong character (one correct text never holds) that the repair
+    # consumes also marks the original as broken (``há»\x8fi`` holds ``há``).
+    orig_bad = any(not _is_vietnamese(w) for w in gone) or any(
+        m.group() not in new for m in _STRONG_RE.finditer(orig)
+    )
     return orig_bad, _score(came), _score(gone)
 
 
@@ -280,31 +292,32 @@ def _candidates(token: str) -> list[tuple[str, str]]:
     return [(t, r) for t, r in out if t != token]
 
 
-def _best(token: str, strong: bool) -> tuple[str, str, bool] | None:
-    """The best repair of ``token``: (text, rule, certain) or None.
+def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
+    """Acceptable repairs of ``token`` as (score, text, rule, certain), best first.
 
     ``certain`` repairs stand alone; the others (the original also reads as
     Vietnamese but the repair is far more frequent) are applied only on a
     line that has a certain repair by the same rule.
     """
-    best: tuple[float, str, str, bool] | None = None
+    out: list[tuple[float, str, str, bool]] = []
     for new, rule in _candidates(token):
         foreign_ok = rule.startswith("utf8")
-        strong_here = False if rule == "viqr" and not re.search(_VIQR, token) else strong
+        strong_here = strong and (rule != "viqr" or re.search(_VIQR, token) is not None)
         orig_bad, new_score, old_score = _judge(token, new, foreign_ok)
         if not new_score and not foreign_ok:
             continue
         if orig_bad and strong_here:
-            cand = (new_score + 100.0, new, rule, True)
+            out.append((new_score + 100.0 + foreign_ok, new, rule, True))
         elif new_score > old_score + math.log(20) and rule != "utf8-as-cp1252":
-            cand = (new_score, new, rule, False)
-        else:
-            continue
-        if best is None or cand[0] > best[0]:
-            best = cand
-    if best is None:
-        return None
-    return best[1], best[2], best[3]
+            out.append((new_score, new, rule, False))
+    out.sort(key=lambda r: -r[0])
+    return out
+
+
+def _best(token: str, strong: bool) -> tuple[str, str, bool] | None:
+    """The best repair of ``token``: (text, rule, certain), or None."""
+    readings = _readings(token, strong)
+    return (readings[0][1], readings[0][2], readings[0][3]) if readings else None
 
 
 def _entities(token: str) -> str:
@@ -340,49 +353,59 @@ class MojibakeSpan(NamedTuple):
     rule: str
 
 
-def _repair_token(token: str, strong: bool) -> tuple[str, str, bool] | None:
-    """(new token, rule, certain) for one token, HTML references included."""
+def _token_readings(token: str, strong: bool) -> list[tuple[str, str, bool]]:
+    """Readings of one token, HTML references decoded first: (text, rule, certain)."""
     base = _entities(token) if "&" in token else token
     worth = strong or not base.isascii() or _VIQR_TONE_ONLY.search(base)
-    fixed = _best(base, strong) if worth else None
-    if fixed is None:
-        return (base, "html-entity", True) if base != token else None
-    new, rule, certain = fixed
-    return new, ("html-entity+" + rule if base != token else rule), certain
+    readings = _readings(base, strong) if worth else []
+    if not readings:
+        return [(base, "html-entity", True)] if base != token else []
+    prefix = "html-entity+" if base != token else ""
+    return [(new, prefix + rule, certain) for _, new, rule, certain in readings]
 
 
 def _line_edits(text: str, start: int, end: int) -> list[Edit]:
     """Repairs in ``text[start:end]`` (one line).
 
-    First the tokens holding a sentinel character; only when one of them was
-    repaired with certainty are the other tokens of the line read too, and
-    repaired when certain, or when the repair is far more frequent Vietnamese
-    than the original and its rule was certain elsewhere on the line
-    (``cã`` is TCVN3's ``có``).
+    First the tokens holding a sentinel character. A token can read as
+    Vietnamese in two legacy encodings (``tö`` is ``tư`` in VNI and ``tử`` in
+    TCVN3), so the line votes: the rule that can repair the most tokens wins
+    where a token allows it. Only when something was repaired are the other
+    tokens of the line read too, and repaired when certain, or when the
+    repair is far more frequent Vietnamese than the original and its rule
+    won the line (``cã`` is TCVN3's ``có``).
     """
-    found: dict[int, Edit] = {}
-    certain_rules: set[str] = set()
+    readings: dict[int, tuple[int, list[tuple[str, str, bool]]]] = {}
     seen: set[int] = set()
     for m in _SENTINEL_RE.finditer(text, start, end):
         if m.start() in seen:
             continue
-        t0 = max(text.rfind(" ", start, m.start()), text.rfind("\t", start, m.start())) + 1
-        ends = (text.find(" ", m.end(), end), text.find("\t", m.end(), end), end)
-        t1 = min(i for i in ends if i >= 0)
+        t0 = max(start - 1, *(text.rfind(c, start, m.start()) for c in _SPACES)) + 1
+        t1 = min(i for i in (*(text.find(c, m.end(), end) for c in _SPACES), end) if i >= 0)
         seen.update(range(t0, t1))
         token = text[t0:t1]
-        fixed = _repair_token(token, _TRIGGER.search(token) is not None)
-        if fixed is not None and fixed[2]:
-            found[t0] = Edit(t0, t1, fixed[0], fixed[1])
-            certain_rules.add(fixed[1].rpartition("+")[2])
-    if certain_rules:
-        for m in _TOKEN.finditer(text, start, end):
-            if m.start() in found:
-                continue
-            fixed = _repair_token(m.group(), _TRIGGER.search(m.group()) is not None)
-            if fixed is not None and (fixed[2] or fixed[1] in certain_rules):
-                found[m.start()] = Edit(m.start(), m.end(), fixed[0], fixed[1])
-    return [found[k] for k in sorted(found)]
+        found = [r for r in _token_readings(token, _TRIGGER.search(token) is not None) if r[2]]
+        if found:
+            readings[t0] = (t1, found)
+    if not readings:
+        return []
+    votes: dict[str, int] = {}
+    for _, found in readings.values():
+        for rule in {r[1] for r in found}:
+            votes[rule] = votes.get(rule, 0) + 1
+    winner = max(votes, key=lambda r: votes[r])
+    for m in _TOKEN.finditer(text, start, end):
+        if m.start() not in readings:
+            found = _token_readings(m.group(), _TRIGGER.search(m.group()) is not None)
+            found = [r for r in found if r[2] or r[1] == winner]
+            if found:
+                readings[m.start()] = (m.end(), found)
+    edits = []
+    for t0 in sorted(readings):
+        t1, found = readings[t0]
+        new, rule, _ = next((r for r in found if r[1] == winner), found[0])
+        edits.append(Edit(t0, t1, new, rule))
+    return edits
 
 
 def _edits(text: str) -> list[Edit]:
