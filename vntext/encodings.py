@@ -168,8 +168,12 @@ def _vni_chars() -> frozenset[str]:
 # -- decoders for one token -----------------------------------------------------
 
 
-def _utf8_once(token: str) -> tuple[str, bool]:
-    """Decode every UTF-8 byte sequence hidden in ``token``; (result, used latin-1)."""
+def _utf8_once(token: str, permissive: bool = False) -> tuple[str, bool]:
+    """Decode every UTF-8 byte sequence hidden in ``token``; (result, used latin-1).
+
+    ``permissive`` also accepts C1 controls: the middle stage of doubly
+    encoded text holds them (``Â\x9d`` is the first pass of ``\x9d``).
+    """
     latin1 = False
 
     def sub(m: re.Match[str]) -> str:
@@ -180,8 +184,10 @@ def _utf8_once(token: str) -> tuple[str, bool]:
             out = data.decode("utf-8")
         except UnicodeDecodeError:
             return s
-        if not _plausible(out):
+        if not (_plausible(out) or (permissive and "\x80" <= out <= "\x9f")):
             return s
+        if len(s) == 2 and "\u024f" < out and not "\u0300" <= out <= "\u036f":
+            return s  # two bytes: only Latin letters and accents, not Armenian or Arabic
         if any(c in _LATIN1_ONLY and c not in _TO_BYTE for c in s):
             latin1 = True
         return out
@@ -194,18 +200,19 @@ def _plausible(char: str) -> bool:
     cp = ord(char)
     if cp < 0xA0 or 0xD800 <= cp < 0xE000 or 0xFDD0 <= cp < 0xFDF0 or cp > 0x10FFFF:
         return False
-    return char.isprintable() or cp == 0xAD
+    return char.isprintable() or char in "\xa0\xad"
 
 
 def _decode_utf8(token: str) -> tuple[str, str] | None:
+    middle, _ = _utf8_once(token, permissive=True)
+    if middle != token:
+        twice, _ = _utf8_once(middle)
+        if twice != middle and not any("\x80" <= c <= "\x9f" for c in twice if c not in token):
+            return twice, "utf8-twice"
     text, latin1 = _utf8_once(token)
     if text == token:
         return None
-    rule = "utf8-as-latin1" if latin1 else "utf8-as-cp1252"
-    again, _ = _utf8_once(text)
-    if again != text:
-        return again, "utf8-twice"
-    return text, rule
+    return text, "utf8-as-latin1" if latin1 else "utf8-as-cp1252"
 
 
 def _decode_tcvn3(token: str) -> str:
@@ -256,8 +263,8 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
             continue  # an untouched ASCII word (English, an acronym) beside the repair
         if _is_vietnamese(w):
             continue
-        if foreign_ok and not (set(w) & _VIETNAMESE_ONLY) and _case_ok(w):
-            continue
+        if foreign_ok and (w.isupper() or not (set(w) & _VIETNAMESE_ONLY)) and _case_ok(w):
+            continue  # UTF-8 evidence suffices for acronyms (HĐND) and foreign words (café)
         return False, 0.0, 0.0
     if not gone and not foreign_ok and any(len(w) < 2 for w in came):
         return False, 0.0, 0.0  # a lone symbol (``¶``) is not a one-letter word (``ả``)
@@ -272,7 +279,7 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
 
 #: Letters only Vietnamese uses (outside Latin-1): a word with one must be Vietnamese.
 _VIETNAMESE_ONLY = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
-_STRONG_RE = re.compile(_cls(_STRONG) + "|" + _UTF8_SEQ.pattern)
+_STRONG_RE = re.compile(_cls(_STRONG + _GLUED) + "|" + _UTF8_SEQ.pattern)
 
 
 def _candidates(token: str) -> list[tuple[str, str]]:
