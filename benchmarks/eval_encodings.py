@@ -36,10 +36,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import news_documents  # noqa: E402
+from corpus import news_documents
 
-from vntext.charsets import SLOPPY_CP1252, encode_legacy  # noqa: E402
-from vntext.encodings import repair_encodings  # noqa: E402
+from vntext.charsets import SLOPPY_CP1252, encode_legacy
+from vntext.encodings import repair_encodings
 
 ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
                              "…": "...", "\xa0": " ", "•": "*"})

@@ -186,7 +186,7 @@ def _utf8_once(token: str, permissive: bool = False) -> tuple[str, bool]:
             return s
         if not (_plausible(out) or (permissive and "\x80" <= out <= "\x9f")):
             return s
-        if len(s) == 2 and "\u024f" < out and not "\u0300" <= out <= "\u036f":
+        if len(s) == 2 and out > "\u024f" and not "\u0300" <= out <= "\u036f":
             return s  # two bytes: only Latin letters and accents, not Armenian or Arabic
         if any(c in _LATIN1_ONLY and c not in _TO_BYTE for c in s):
             latin1 = True
