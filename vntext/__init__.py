@@ -5,7 +5,9 @@
 'Việt Nam'
 """
 
+from vntext import charsets as _charsets  # noqa: F401 - registers the vntext-* codecs
 from vntext.config import Config
+from vntext.detect import Decoded, decode
 from vntext.pipeline import Cleaner, clean, clean_and_explain
 from vntext.trace import Change, Cleaned, apply_changes
 
@@ -16,8 +18,10 @@ __all__ = [
     "Cleaned",
     "Cleaner",
     "Config",
+    "Decoded",
     "__version__",
     "apply_changes",
     "clean",
     "clean_and_explain",
+    "decode",
 ]

@@ -62,6 +62,7 @@ class StepInfo:
 #: Registered steps in pipeline order: name -> "module:Class". Only steps
 #: that really work are listed.
 REGISTRY: dict[str, str] = {
+    "encodings": "vntext.encodings:EncodingsStep",
     "unicode": "vntext.unicode:UnicodeStep",
     "captions": "vntext.captions:CaptionsStep",
     "tones": "vntext.tones:TonesStep",

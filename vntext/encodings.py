@@ -1,0 +1,470 @@
+"""Repair mojibake, legacy encodings and HTML character references inside text.
+
+Scraped Vietnamese arrives broken in a few well-known ways, often only in
+some spans of an otherwise good document:
+
+==================  ==============================  =====================================
+rule                what happened                   example → repair
+==================  ==============================  =====================================
+``utf8-as-cp1252``  UTF-8 bytes read as             ``Viá»‡t Nam`` → ``Việt Nam``
+                    Windows-1252
+``utf8-as-latin1``  UTF-8 bytes read as ISO-8859-1  ``Viá»\\x87t`` → ``Việt``
+``utf8-twice``      that, twice                     ``ViÃ¡Â»â€¡t`` → ``Việt``
+``tcvn3-as-cp1252`` a TCVN3 ("ABC", ``.VnTime``)    ``ViÖt Nam``, ``Uû ban nh©n d©n``
+                    file read as Windows-1252       → ``Việt Nam``, ``Uỷ ban nhân dân``
+``vni-as-cp1252``   a VNI-Windows file read as      ``Vieät Nam`` → ``Việt Nam``
+                    Windows-1252
+``viqr``            VIQR mnemonics (RFC 1456)       ``Vie^.t Nam`` → ``Việt Nam``
+``html-entity``     HTML character references       ``Vi&#7879;t``, ``&amp;`` → ``Việt``,
+                    left in the text                ``&``
+==================  ==============================  =====================================
+
+A span is repaired only when the repaired reading is Vietnamese and the
+original is not (:mod:`vntext.vietnamese` judges syllables): French, German,
+Icelandic, code and URLs share many of these characters and stay untouched.
+
+Speed: on clean text a scan for a few sentinel characters (:data:`_SENTINELS`)
+finds nothing and the step returns at once. They are what correct text
+(Vietnamese or not) practically never contains but every line of mojibake
+does: the second character of UTF-8 mojibake of Vietnamese (``º`` ``»`` in
+``á»‡``; ``Ã`` ``Ä`` ``Æ``), letters of the TCVN3/VNI images that Vietnamese
+lacks (``Ö``, ``ø``, ``©``), the VIQR marks ``^`` `````` ``~`` ``+``, and
+``&``. Only the tokens holding one are read, and the rest of their line
+only when one of them was repaired.
+
+>>> repair_encodings("ViÖt Nam")
+'Việt Nam'
+>>> repair_encodings("Viá»‡t Nam vÃ\\xa0 Vieät Nam")
+'Việt Nam và Việt Nam'
+>>> repair_encodings("Þórður, Müller, café, naïve")
+'Þórður, Müller, café, naïve'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from functools import cache
+from typing import NamedTuple
+
+import unicodedata2
+
+from vntext.charsets import SLOPPY_CP1252, _decode_sequences, table
+from vntext.config import Config
+from vntext.pipeline import Step
+from vntext.trace import Change, Edit, apply_edits
+from vntext.vietnamese import VIETNAMESE_LETTERS, is_syllable, syllable_count
+
+__all__ = [
+    "EncodingsStep",
+    "MojibakeSpan",
+    "find_mojibake",
+    "repair_encodings",
+]
+
+# -- character classes ----------------------------------------------------------
+
+#: cp1252 (sloppy) character -> byte, for the high half.
+_TO_BYTE = {SLOPPY_CP1252[b]: b for b in range(0x80, 0x100)}
+_LATIN1_ONLY = {chr(b): b for b in range(0x80, 0xA0)}  # C1 controls: the latin-1 path
+
+
+def _cls(chars: str) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
+
+
+_CONT = "".join(SLOPPY_CP1252[b] for b in range(0x80, 0xC0)) + "".join(
+    chr(b) for b in range(0x80, 0xA0)
+)
+_LEAD2 = "".join(SLOPPY_CP1252[b] for b in range(0xC2, 0xE0))
+_LEAD3 = "".join(SLOPPY_CP1252[b] for b in range(0xE0, 0xF0))
+_LEAD4 = "".join(SLOPPY_CP1252[b] for b in range(0xF0, 0xF5))
+_UTF8_SEQ = re.compile(
+    f"{_cls(_LEAD2)}{_cls(_CONT)}|{_cls(_LEAD3)}{_cls(_CONT)}{{2}}|{_cls(_LEAD4)}{_cls(_CONT)}{{3}}"
+)
+
+# Characters of the cp1252 images of TCVN3/VNI that never occur in correct
+# Vietnamese words (Vietnamese letters, common punctuation and symbols removed).
+_STRONG = (
+    "\x01\x02\x04\x05\x06\x11\x12\x13\x14\x15\x16\x17"
+    "\x80\x81\x82\x83\x84\x86\x87\x88\x89\x8a\x8c\x8d\x8e\x8f\x90\x98\x99\x9a\x9c\x9d\x9e\x9f"
+    "ƒ†‡ˆ‰ŠŒŽ˜™šœžŸ¡¢£¤¥¦§¨ª¬\xad¯µ¶¸¹º¼½¾¿ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ"
+)
+_GLUED = "·©«»®°"  # symbols that are TCVN3 letters when glued to a letter
+_LETTER = r"[^\W\d_]"
+_VNI_PAIR = "[aeAE][âáàãêéèúùõÂÁÀÃÊÉÈÚÙÕ]|[oO][âùõÂÙÕ]|[uyUY][ùõÙÕ]"
+_VIQR = (
+    r"[aeoAEO]\^|[aA]\(|[ouOU]\+|[aeiouyAEIOUY][\^(+]?[`~]"
+    r"|(?<![A-Za-z])(?:dd|DD|Dd)(?=[aeiouyAEIOUY])"
+)
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+
+#: What makes a token worth a closer look (run on the lines the prefilter found).
+_TRIGGER = re.compile(
+    "|".join(
+        [
+            _cls(_STRONG),
+            f"(?<={_LETTER}){_cls(_GLUED)}|{_cls(_GLUED)}(?={_LETTER})",
+            _UTF8_SEQ.pattern,
+            _VNI_PAIR,
+            _VIQR,
+            "&#|" + _ENTITY,
+        ]
+    )
+)
+#: The fast path: characters that clean text of any language practically
+#: never holds but nearly every line of mojibake does. ``c in text`` is a C
+#: memchr-style scan, several times faster than a regex character class.
+_SENTINELS = (
+    "»ºÃÄÆ€"  # UTF-8 misread: á»‡ áº¡ Ã  Ä‘ Æ° â€œ
+    "©¸\xadªµÖ"  # TCVN3: â á ư ê à ệ
+    "øïäöñ"  # VNI: grave, dot below, ệ/ậ/ộ, ư, đ
+    "^`"  # VIQR
+    "&"  # HTML references
+)
+
+
+_SENTINEL_RE = re.compile(_cls(_SENTINELS))
+
+
+def _suspect(text: str) -> bool:
+    return any(c in text for c in _SENTINELS)
+
+
+_SPACES = " \t\r\f\v"
+_TOKEN = re.compile(r"[^ \t\n\r\f\v]+")
+_WORD = re.compile(r"[^\W\d_]+")
+_ENTITY_RE = re.compile("&(?:amp;)*" + _ENTITY[1:])
+_CODE_LIKE = re.compile(r"://|^www\.|[=`{}\\<>|]|\w\(|^[/$#@]")
+_UTF8_RE = re.compile(_UTF8_SEQ.pattern)
+_VIQR_TONE_ONLY = re.compile(r"[aeiouyAEIOUY][\^(+]?['?.][A-Za-z]|[aeiouyAEIOUY][\^(+]?'")
+_VIQR_TAIL = re.compile(r"(?:\\?[.?!,;:)\]}\"»])+$")
+
+
+@cache
+def _tcvn3_map() -> dict[int, str]:
+    """str.translate map: cp1252 image of a TCVN3 byte -> the TCVN3 letter."""
+    t = table("tcvn3")
+    out: dict[int, str] = {}
+    for b in [*range(0x01, 0x20), *range(0x80, 0x100)]:
+        char = t[bytes([b])]
+        image = SLOPPY_CP1252[b] if b >= 0x80 else chr(b)
+        if char != image and (char.isalpha() or "\u0300" <= char <= "\u036f"):
+            out[ord(image)] = char
+    return out
+
+
+@cache
+def _tcvn3_chars() -> frozenset[str]:
+    return frozenset(chr(k) for k in _tcvn3_map())
+
+
+@cache
+def _vni_chars() -> frozenset[str]:
+    return frozenset(c for seq in table("vni") for c in seq.decode("cp1252") if ord(c) > 127)
+
+
+# -- decoders for one token -----------------------------------------------------
+
+
+def _utf8_once(token: str, permissive: bool = False) -> tuple[str, bool]:
+    """Decode every UTF-8 byte sequence hidden in ``token``; (result, used latin-1).
+
+    ``permissive`` also accepts C1 controls: the middle stage of doubly
+    encoded text holds them (``Â\x9d`` is the first pass of ``\x9d``).
+    """
+    latin1 = False
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal latin1
+        s = m.group()
+        data = bytes(_TO_BYTE.get(c, _LATIN1_ONLY.get(c, 0)) for c in s)
+        try:
+            out = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return s
+        if not (_plausible(out) or (permissive and "\x80" <= out <= "\x9f")):
+            return s
+        if len(s) == 2 and out > "\u024f" and not "\u0300" <= out <= "\u036f":
+            return s  # two bytes: only Latin letters and accents, not Armenian or Arabic
+        if any(c in _LATIN1_ONLY and c not in _TO_BYTE for c in s):
+            latin1 = True
+        return out
+
+    return _UTF8_RE.sub(sub, token), latin1
+
+
+def _plausible(char: str) -> bool:
+    """A character UTF-8 mojibake can plausibly stand for (no controls, no unassigned)."""
+    cp = ord(char)
+    if cp < 0xA0 or 0xD800 <= cp < 0xE000 or 0xFDD0 <= cp < 0xFDF0 or cp > 0x10FFFF:
+        return False
+    return char.isprintable() or char in "\xa0\xad"
+
+
+def _decode_utf8(token: str) -> tuple[str, str] | None:
+    middle, _ = _utf8_once(token, permissive=True)
+    if middle != token:
+        twice, _ = _utf8_once(middle)
+        if twice != middle and not any("\x80" <= c <= "\x9f" for c in twice if c not in token):
+            return twice, "utf8-twice"
+    text, latin1 = _utf8_once(token)
+    if text == token:
+        return None
+    return text, "utf8-as-latin1" if latin1 else "utf8-as-cp1252"
+
+
+def _decode_tcvn3(token: str) -> str:
+    out: str = unicodedata2.normalize("NFC", token.translate(_tcvn3_map()))
+    return out
+
+
+def _decode_vni(token: str) -> str:
+    return _decode_sequences("vni", token)
+
+
+def _decode_viqr(token: str) -> str:
+    tail = _VIQR_TAIL.search(token)
+    if tail is None:
+        return _decode_sequences("viqr", token)
+    core, rest = token[: tail.start()], tail.group()
+    return _decode_sequences("viqr", core) + rest.replace("\\", "")
+
+
+# -- judging a reading ----------------------------------------------------------
+
+
+def _case_ok(word: str) -> bool:
+    return word.islower() or word.isupper() or word.istitle()
+
+
+#: A repaired word must be a syllable seen at least this often in 16.5M tokens.
+_MIN_COUNT = 5
+
+
+def _is_vietnamese(word: str) -> bool:
+    return is_syllable(word) and _case_ok(word) and syllable_count(word) >= _MIN_COUNT
+
+
+def _score(words: list[str]) -> float:
+    return sum(math.log1p(syllable_count(w)) for w in words)
+
+
+def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
+    """(new reading acceptable and orig not, log-count of new words, of old words)."""
+    old_words = _WORD.findall(orig)
+    new_words = _WORD.findall(new)
+    old_set, new_set = set(old_words), set(new_words)
+    gone = [w for w in old_words if w not in new_set]
+    came = [w for w in new_words if w not in old_set]
+    for w in new_words:
+        if w in old_set and w.isascii() and (len(w) >= 3 or _is_vietnamese(w)):
+            continue  # an untouched ASCII word (English, an acronym) beside the repair
+        if _is_vietnamese(w):
+            continue
+        if foreign_ok and (w.isupper() or not (set(w) & _VIETNAMESE_ONLY)) and _case_ok(w):
+            continue  # UTF-8 evidence suffices for acronyms (HĐND) and foreign words (café)
+        return False, 0.0, 0.0
+    if not gone and not foreign_ok and any(len(w) < 2 for w in came):
+        return False, 0.0, 0.0  # a lone symbol (``¶``) is not a one-letter word (``ả``)
+    # The original is broken when a word it loses is not Vietnamese.
+    # A strong character (one correct text never holds) that the repair
+    # consumes also marks the original as broken (``há»\x8fi`` holds ``há``).
+    orig_bad = any(not _is_vietnamese(w) for w in gone) or any(
+        m.group() not in new for m in _STRONG_RE.finditer(orig)
+    )
+    return orig_bad, _score(came), _score(gone)
+
+
+#: Letters only Vietnamese uses (outside Latin-1): a word with one must be Vietnamese.
+_VIETNAMESE_ONLY = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
+_STRONG_RE = re.compile(_cls(_STRONG + _GLUED) + "|" + _UTF8_SEQ.pattern)
+
+
+def _candidates(token: str) -> list[tuple[str, str]]:
+    """Every reading of ``token`` that differs from it, with its rule."""
+    out: list[tuple[str, str]] = []
+    utf8 = _decode_utf8(token)
+    if utf8 is not None:
+        out.append((utf8[0], utf8[1]))
+    tcvn3 = _tcvn3_chars()
+    if any(c in tcvn3 for c in token):
+        out.append((_decode_tcvn3(token), "tcvn3-as-cp1252"))
+    vni = _vni_chars()
+    if any(c in vni for c in token):
+        out.append((_decode_vni(token), "vni-as-cp1252"))
+    if any(c in "^(+`~'?.dD" for c in token) and token.isascii():
+        out.append((_decode_viqr(token), "viqr"))
+    return [(t, r) for t, r in out if t != token]
+
+
+def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
+    """Acceptable repairs of ``token`` as (score, text, rule, certain), best first.
+
+    ``certain`` repairs stand alone; the others (the original also reads as
+    Vietnamese but the repair is far more frequent) are applied only on a
+    line that has a certain repair by the same rule.
+    """
+    out: list[tuple[float, str, str, bool]] = []
+    for new, rule in _candidates(token):
+        foreign_ok = rule.startswith("utf8")
+        strong_here = strong and (rule != "viqr" or re.search(_VIQR, token) is not None)
+        orig_bad, new_score, old_score = _judge(token, new, foreign_ok)
+        if not new_score and not foreign_ok:
+            continue
+        if orig_bad and strong_here:
+            out.append((new_score + 100.0 + foreign_ok, new, rule, True))
+        elif new_score > old_score + math.log(20) and rule != "utf8-as-cp1252":
+            out.append((new_score, new, rule, False))
+    out.sort(key=lambda r: -r[0])
+    return out
+
+
+def _best(token: str, strong: bool) -> tuple[str, str, bool] | None:
+    """The best repair of ``token``: (text, rule, certain), or None."""
+    readings = _readings(token, strong)
+    return (readings[0][1], readings[0][2], readings[0][3]) if readings else None
+
+
+def _entities(token: str) -> str:
+    """Decode complete HTML character references in ``token`` (not in URLs or code)."""
+    if _CODE_LIKE.search(token):
+        return token
+
+    def sub(m: re.Match[str]) -> str:
+        s = m.group()
+        out = s
+        while True:
+            nxt = html.unescape(out)
+            if nxt == out:
+                break
+            out = nxt
+        if any(not (c.isprintable() or c in "\xa0\xad") for c in out) or "&" in out[1:]:
+            return s
+        return out
+
+    return _ENTITY_RE.sub(sub, token)
+
+
+# -- the step -------------------------------------------------------------------
+
+
+class MojibakeSpan(NamedTuple):
+    """A repairable span found by :func:`find_mojibake`: ``text[start:end]`` is ``before``."""
+
+    start: int
+    end: int
+    before: str
+    after: str
+    rule: str
+
+
+def _token_readings(token: str, strong: bool) -> list[tuple[str, str, bool]]:
+    """Readings of one token, HTML references decoded first: (text, rule, certain)."""
+    base = _entities(token) if "&" in token else token
+    worth = strong or not base.isascii() or _VIQR_TONE_ONLY.search(base)
+    readings = _readings(base, strong) if worth else []
+    if not readings:
+        return [(base, "html-entity", True)] if base != token else []
+    prefix = "html-entity+" if base != token else ""
+    return [(new, prefix + rule, certain) for _, new, rule, certain in readings]
+
+
+def _line_edits(text: str, start: int, end: int) -> list[Edit]:
+    """Repairs in ``text[start:end]`` (one line).
+
+    First the tokens holding a sentinel character. A token can read as
+    Vietnamese in two legacy encodings (``tö`` is ``tư`` in VNI and ``tử`` in
+    TCVN3), so the line votes: the rule that can repair the most tokens wins
+    where a token allows it. Only when something was repaired are the other
+    tokens of the line read too, and repaired when certain, or when the
+    repair is far more frequent Vietnamese than the original and its rule
+    won the line (``cã`` is TCVN3's ``có``).
+    """
+    readings: dict[int, tuple[int, list[tuple[str, str, bool]]]] = {}
+    seen: set[int] = set()
+    for m in _SENTINEL_RE.finditer(text, start, end):
+        if m.start() in seen:
+            continue
+        t0 = max(start - 1, *(text.rfind(c, start, m.start()) for c in _SPACES)) + 1
+        t1 = min(i for i in (*(text.find(c, m.end(), end) for c in _SPACES), end) if i >= 0)
+        seen.update(range(t0, t1))
+        token = text[t0:t1]
+        found = [r for r in _token_readings(token, _TRIGGER.search(token) is not None) if r[2]]
+        if found:
+            readings[t0] = (t1, found)
+    if not readings:
+        return []
+    votes: dict[str, int] = {}
+    for _, found in readings.values():
+        for rule in {r[1] for r in found}:
+            votes[rule] = votes.get(rule, 0) + 1
+    winner = max(votes, key=lambda r: votes[r])
+    for m in _TOKEN.finditer(text, start, end):
+        if m.start() not in readings:
+            found = _token_readings(m.group(), _TRIGGER.search(m.group()) is not None)
+            found = [r for r in found if r[2] or r[1] == winner]
+            if found:
+                readings[m.start()] = (m.end(), found)
+    edits = []
+    for t0 in sorted(readings):
+        t1, found = readings[t0]
+        new, rule, _ = next((r for r in found if r[1] == winner), found[0])
+        edits.append(Edit(t0, t1, new, rule))
+    return edits
+
+
+def _edits(text: str) -> list[Edit]:
+    if not _suspect(text):
+        return []
+    edits: list[Edit] = []
+    pos = 0
+    while (m := _SENTINEL_RE.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        edits += _line_edits(text, start, end)
+        pos = end
+    return edits
+
+
+def find_mojibake(text: str) -> list[MojibakeSpan]:
+    """The spans :func:`repair_encodings` would repair, with their rules.
+
+    >>> for span in find_mojibake("Uû ban nh©n d©n"):
+    ...     print(span.start, span.end, span.before, span.after, span.rule)
+    0 2 Uû Uỷ tcvn3-as-cp1252
+    7 11 nh©n nhân tcvn3-as-cp1252
+    12 15 d©n dân tcvn3-as-cp1252
+    """
+    return [
+        MojibakeSpan(e.start, e.end, text[e.start : e.end], e.after, e.rule) for e in _edits(text)
+    ]
+
+
+def repair_encodings(text: str, changes: list[Change] | None = None) -> str:
+    """Repair mojibake, legacy-encoded spans and HTML references in ``text``.
+
+    >>> repair_encodings("Vi&#7879;t Nam &amp; Vie^.t Nam, https://x.vn/?a=1&amp;b=2")
+    'Việt Nam & Việt Nam, https://x.vn/?a=1&amp;b=2'
+    """
+    edits = _edits(text)
+    if not edits:
+        return text
+    return apply_edits(text, edits, "encodings", changes)
+
+
+class EncodingsStep(Step):
+    """Pipeline step ``encodings``: see the module docstring."""
+
+    name = "encodings"
+    summary = "repair mojibake (UTF-8 misread, TCVN3, VNI, VIQR) and HTML character references"
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+
+    def apply(self, text: str, changes: list[Change] | None) -> str:
+        if not _suspect(text):
+            return text
+        return repair_encodings(text, changes)
