@@ -1,0 +1,245 @@
+"""Step ``whitespace``: spacing inside lines, blank lines, spaces around punctuation.
+
+Scraped text carries the spacing of its HTML: runs of spaces, trailing
+spaces, stacks of blank lines, spaces inside brackets and before commas
+(``Hà Nội , ( theo VnExpress )``), and sentences glued together when a tag
+between them was dropped (``kỳ vọng.Đại tá``). This step fixes exactly those
+and nothing else: it never joins or splits lines (only blank lines are
+dropped), never re-tokenises, and keeps leading indentation, which may be
+structure (code, poems, lists).
+
+Rules:
+
+- ``collapse-spaces``: a run of spaces between two characters of a line
+  becomes one space.
+- ``trailing-space``: spaces and tabs at the end of a line go.
+- ``blank-lines``: at most one blank line in a row.
+- ``space-before-punctuation``: no space before ``, . ; : ! ? …`` at the end
+  of a word (``Hà Nội ,`` → ``Hà Nội,``) or before a closing bracket; a
+  smiley (``vui :)``), ``.NET``, a score (``2 : 1``) or a spaced ellipsis
+  (``. . .``) is left alone.
+- ``space-after-bracket``: no space after an opening bracket (``( theo`` →
+  ``(theo``).
+- ``missing-space``: a space after ``. ! ? , ; :`` glued to the next word,
+  only between two Vietnamese words (``kỳ vọng.Đại tá``); numbers
+  (``1.000``, ``2,5``, ``10:30``), abbreviations (``TP.HCM``, ``U.23``,
+  ``v.v.``), URLs, e-mails, file names and ellipses never qualify.
+
+Lines that look like code (braces, ``=``, tags, a ``;`` at the end) get
+only the ``trailing-space`` and ``blank-lines`` rules.
+
+>>> normalize_whitespace("Hà Nội ,  ( theo VnExpress ) .  \\n\\n\\n\\nkỳ vọng.Đại tá")
+'Hà Nội, (theo VnExpress).\\n\\nkỳ vọng. Đại tá'
+>>> normalize_whitespace("TP.HCM, 1.000 đồng, 2,5%, lúc 10:30, v.v. report.pdf :)")
+'TP.HCM, 1.000 đồng, 2,5%, lúc 10:30, v.v. report.pdf :)'
+"""
+
+from __future__ import annotations
+
+import re
+
+import unicodedata2
+
+from vntext.config import Config
+from vntext.pipeline import Step
+from vntext.trace import Change, Edit, apply_edits
+
+__all__ = ["WhitespaceStep", "is_vietnamese_syllable", "normalize_whitespace"]
+
+_CLOSERS = ")]}"
+_OPENERS = "([{"
+_PUNCT = ",.;:!?…"
+
+# Each expression starts with a literal or a rare character, so its search
+# skips ahead with a fast scan instead of trying every space.
+_SPACE_RUN = re.compile(r"   *")
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
+#: Punctuation with a space before it, glued to a letter after it, or an
+#: opening bracket with a space after it. The expression starts with a
+#: class of punctuation, so the search only stops on punctuation.
+_PUNCTUATION = re.compile(
+    r"[,.;:!?…)\]}(\[{]"
+    r"(?:(?<= [,.;:!?…)\]}])|(?<=\w[.!?,;:])(?=[^\W\d_])|(?<=[(\[{])(?= ))"
+)
+_FOLLOWS_PUNCTUATION = re.compile(r"[\s”’\"'».,;:!?…]")
+
+_OPENS_WORD = re.compile(r"[\w“‘\"']")
+_WORD_END = re.compile(r"[\w”’\"'»%)\]]")
+_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|\w\(|//|^\s*#", re.MULTILINE)
+_URLISH = re.compile(r"@|://|www\.|/|\\|\.\w{1,4}\.")
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = "aăâeêioôơuưy"
+_SYLLABLE = re.compile(
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    f"[{_VOWELS}]{{1,3}}"
+    "(?:ch|nh|ng|[cmnpt])?"
+)
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether ``word`` has the shape of one Vietnamese syllable (any case, any tone).
+
+    A shape check (onset, one to three vowels, a final consonant), not a
+    dictionary: enough to tell ``vọng`` and ``Đại`` from ``TP``, ``HCM``,
+    ``v``, ``pdf`` or ``report``.
+
+    >>> [is_vietnamese_syllable(w) for w in ["vọng", "Đại", "khuỷu", "TP", "pdf", "report"]]
+    [True, True, True, False, False, False]
+    """
+    decomposed = unicodedata2.normalize("NFD", word.lower())
+    if sum(decomposed.count(m) for m in _TONE_MARKS) > 1:
+        return False
+    bare = unicodedata2.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+    return _SYLLABLE.fullmatch(bare) is not None
+
+
+def _has_vietnamese_mark(word: str) -> bool:
+    return any(ord(c) > 0x7F for c in word)
+
+
+def _line_bounds(text: str, i: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", i)
+    return start, len(text) if end < 0 else end
+
+
+def _glued_needs_space(text: str, i: int) -> bool:
+    """Whether the punctuation at ``text[i]`` glues two Vietnamese words together."""
+    mark = text[i]
+    left = i
+    while left > 0 and text[left - 1].isalpha():
+        left -= 1
+    right = i + 1
+    while right < len(text) and text[right].isalpha():
+        right += 1
+    before, after = text[left:i], text[i + 1 : right]
+    if not before or not after:
+        return False
+    if left > 0 and (text[left - 1].isalnum() or text[left - 1] in ".,:;_-'’@/"):
+        return False  # digits or another abbreviation part before: 3.Hà, TP.HCM.Đà
+    if right < len(text) and (text[right].isalnum() or text[right] in ".@/_-:"):
+        return False  # the next part continues: TP.HCM.vn, a.b@c
+    if mark in ".!?" and not after[0].isupper():
+        return False
+    if not (is_vietnamese_syllable(before) and is_vietnamese_syllable(after)):
+        return False
+    if not (_has_vietnamese_mark(before) or _has_vietnamese_mark(after)):
+        return False
+    chunk_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+    chunk_end = min(x for x in (text.find(" ", i), text.find("\n", i), len(text)) if x >= 0)
+    return _URLISH.search(text, chunk_start, chunk_end) is None
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def _edits(text: str) -> list[Edit]:
+    """Candidate edits of every rule, then the first of any overlapping ones."""
+    found: list[tuple[int, int, int, str, str]] = []  # start, priority, end, after, rule
+    code_lines: dict[int, bool] = {}
+
+    def in_code(i: int) -> bool:
+        start, end = _line_bounds(text, i)
+        hit = code_lines.get(start)
+        if hit is None:
+            hit = code_lines[start] = _CODE_LINE.search(text, start, end) is not None
+        return hit
+
+    n = len(text)
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        ends = [i + 1 for i in _find_all(text, " \n")] + [i + 1 for i in _find_all(text, "\t\n")]
+        if text.endswith((" ", "\t")):
+            ends.append(n)
+        for e in ends:
+            s = e - 1
+            while s > 0 and text[s - 1] in " \t":
+                s -= 1
+            found.append((s, 1, e, "", "trailing-space"))
+    if "\n\n\n" in text or " \n" in text or "\t\n" in text:
+        for m in _BLANK_RUN.finditer(text):
+            found.append((m.start(), 0, m.end(), "\n\n", "blank-lines"))
+    if "  " in text:
+        for m in _SPACE_RUN.finditer(text):
+            s, e = m.span()
+            if s == 0 or text[s - 1] in "\t\n" or e == n or text[e] in "\t\n":
+                continue  # indentation, or trailing (its own rule)
+            if not in_code(s):
+                found.append((s, 3, e, " ", "collapse-spaces"))
+    for m in _PUNCTUATION.finditer(text):
+        i = m.start()
+        c = text[i]
+        if c in _OPENERS:
+            e = i + 1
+            while e < n and text[e] == " ":
+                e += 1
+            if e < n and _OPENS_WORD.match(text[e]) and not in_code(i):
+                found.append((i + 1, 2, e, "", "space-after-bracket"))
+        elif text[i - 1] == " ":
+            s = i - 1
+            while s > 0 and text[s - 1] == " ":
+                s -= 1
+            if s == 0 or not _WORD_END.match(text[s - 1]) or in_code(i):
+                continue
+            if c in _PUNCT:
+                if i + 1 < n and not _FOLLOWS_PUNCTUATION.match(text[i + 1]):
+                    continue  # .NET, :), :D, ...
+                if c == ":" and text[s - 1].isdigit() and text[i + 1 : i + 3].strip()[:1].isdigit():
+                    continue  # a score or ratio: 2 : 1
+                if c == "." and text.startswith(" .", i + 1):
+                    continue  # a spaced ellipsis: ". . ."
+                if c == "…" or text.startswith("...", i):
+                    e = i + 1
+                    while e < n and text[e] in ".…":
+                        e += 1
+                    if e < n and text[e] not in "\n”’\"')]}":
+                        continue  # a spaced ellipsis inside a sentence: "nói … rồi"
+            found.append((s, 2, i, "", "space-before-punctuation"))
+        elif not in_code(i) and _glued_needs_space(text, i):
+            found.append((i, 2, i + 1, c + " ", "missing-space"))
+    if not found:
+        return []
+    found.sort()
+    edits: list[Edit] = []
+    end = 0
+    for s, _, e, after, rule in found:
+        if s >= end:
+            edits.append(Edit(s, e, after, rule))
+            end = e
+    return edits
+
+
+def _normalize(text: str, changes: list[Change] | None) -> str:
+    edits = _edits(text)
+    return apply_edits(text, edits, "whitespace", changes) if edits else text
+
+
+def normalize_whitespace(text: str) -> str:
+    """Apply every rule of the ``whitespace`` step to ``text``.
+
+    >>> normalize_whitespace("  indented  line   \\n")
+    '  indented line\\n'
+    """
+    return _normalize(text, None)
+
+
+class WhitespaceStep(Step):
+    """Spacing inside lines, trailing spaces, blank lines, spaces around punctuation."""
+
+    name = "whitespace"
+    summary = (
+        "collapse spaces, strip trailing spaces, at most one blank line, no space before "
+        "punctuation or inside brackets, missing space between glued Vietnamese sentences"
+    )
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+
+    def apply(self, text: str, changes: list[Change] | None) -> str:
+        return _normalize(text, changes)
