@@ -240,6 +240,48 @@ def test_datatrove_without_stats_counts_documents_only() -> None:
     assert step.format(SAMPLES[0]) == "Việt Nam"
 
 
+@pytest.mark.integration
+def test_datatrove_removed_lines_go_to_their_writer(tmp_path: Path) -> None:
+    pytest.importorskip("datatrove")
+    pytest.importorskip("orjson")
+    from vntext.pipeline import REGISTRY
+
+    if "captions" not in REGISTRY:
+        pytest.skip("needs the captions step (the only step that removes lines)")
+    from datatrove.data import Document
+    from datatrove.pipeline.writers import JsonlWriter
+
+    from vntext.integrations.datatrove import VntextFormatter
+
+    text = "\n".join(
+        [
+            "Lũ quét ở miền núi",
+            "Sáng nay nước lên nhanh ở nhiều xã vùng cao.",
+            "Cầu treo bị cuốn trôi. Ảnh: Minh Anh",
+            "Người dân đã được đưa đến nơi an toàn.",
+            "Xem thêm: Mưa lớn kéo dài ở miền Bắc",
+        ]
+    )
+    want = vntext.clean_and_explain(text)
+    assert want.removed_lines  # guards the test: the step does remove lines here
+    step = VntextFormatter(
+        Config(), removed_lines_writer=JsonlWriter(str(tmp_path / "lines"), compression=None)
+    )
+    out = list(step.run(iter([Document(text=text, id="a")])))
+    assert [d.text for d in out] == [want.text]
+    written = [
+        json.loads(line)
+        for path in sorted((tmp_path / "lines").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    assert [(w["id"], w["text"]) for w in written] == [
+        (f"a/removed/{i}", c.before.strip("\r\n")) for i, c in enumerate(want.removed_lines)
+    ]
+    assert {w["metadata"]["source_id"] for w in written} == {"a"}
+    assert [w["metadata"]["label"] for w in written] == [c.label for c in want.removed_lines]
+    assert step.stats["removed_lines"].total == len(want.removed_lines)
+
+
 def _gunzip(path: Path) -> str:
     import gzip
 
@@ -411,9 +453,15 @@ def test_dask_bag_on_two_worker_processes(dask_client: Any) -> None:
     got_texts, got_counts = dask.compute(cleaned, counts)
     assert got_texts == [*want_texts, None]
     assert sorted_counts(got_counts) == sorted_counts(want_counts)
-    # Both worker processes took part.
-    pids = set(dask_client.run(os.getpid).values())
-    assert len(pids) == 2
+    # Two worker processes, each holding the one cleaner it built for this
+    # config, however many tasks it ran.
+    cached = dask_client.run(
+        lambda: [
+            c.config for c in importlib.import_module("vntext.integrations")._CLEANERS.values()
+        ]
+    )
+    assert len(cached) == 2
+    assert all(configs == [config] for configs in cached.values()), cached
 
 
 @pytest.mark.integration

@@ -157,7 +157,7 @@ def _write_removed_lines(writer: Any, doc: Document, removed: list[Any], rank: i
     for i, change in enumerate(removed):
         writer.write(
             Document(
-                text=change.before.rstrip("\r\n"),
+                text=change.before.strip("\r\n"),
                 id=f"{doc.id}/removed/{i}",
                 metadata={
                     "source_id": doc.id,
