@@ -27,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import news_documents  # noqa: E402
+from corpus import news_documents
 
-from vntext import Cleaner, Config  # noqa: E402
-from vntext.integrations import count_records  # noqa: E402
+from vntext import Cleaner, Config
+from vntext.integrations import count_records
 
 # VmHWM, not ru_maxrss: the latter survives exec and would report the
 # parent's peak.
