@@ -67,9 +67,7 @@ _UNTONED = "aăâeêioôơuưy"
 _BACK = "".join(c for c in _VOWELS if TONE_SPLIT[c][0] in "aăâoôơuư")
 _FRONT = "".join(c for c in _VOWELS if TONE_SPLIT[c][0] in "ieêy")
 _FRONT_E = "".join(c for c in _VOWELS if TONE_SPLIT[c][0] in "ieê")
-_BAD_STOP_TONE = "".join(
-    c for c in _VOWELS if TONE_SPLIT[c][1] in ("\u0300", "\u0309", "\u0303")
-)
+_BAD_STOP_TONE = "".join(c for c in _VOWELS if TONE_SPLIT[c][1] in ("\u0300", "\u0309", "\u0303"))
 _PLAIN_E = "".join(c for c in _VOWELS if TONE_SPLIT[c][0] == "e")
 _PLAIN_O = "".join(c for c in _VOWELS if TONE_SPLIT[c][0] == "o")
 _HORN_O = "".join(c for c in _VOWELS if TONE_SPLIT[c][0] == "ơ")
@@ -127,9 +125,7 @@ def _function_duplicates() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
     by_letter: dict[str, list[str]] = {}
     for word in sorted(_function_words(), key=len, reverse=True):
         by_letter.setdefault(word[0], []).append(re.escape(word[1:] + " " + word))
-    body = "|".join(
-        f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items())
-    )
+    body = "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items()))
     return (
         re.compile(f" (?:{body})(?!\\w)"),
         re.compile(f"\n(?:{body})(?!\\w)"),
@@ -215,6 +211,18 @@ _MARKS = str.maketrans({c: TONE_SPLIT[c][0] for c in TONE_SPLIT} | {"đ": "d"})
 _BASE_LETTER = str.maketrans({"ă": "a", "â": "a", "ê": "e", "ô": "o", "ơ": "o", "ư": "u"})
 
 
+def _spelling_variants(word: str) -> set[str]:
+    """``word`` with the onset spelled by the other half of a spelling rule (ng/ngh, g/gh, c/k).
+
+    >>> sorted(_spelling_variants("ngĩ")), sorted(_spelling_variants("kảm"))
+    (['nghĩ'], ['cảm'])
+    """
+    for a, b in (("ngh", "ng"), ("ng", "ngh"), ("gh", "g"), ("g", "gh"), ("k", "c"), ("c", "k")):
+        if word.startswith(a):
+            return {b + word[len(a) :]}
+    return set()
+
+
 def _letters(word: str) -> str:
     """``word`` without tone and vowel marks: ``tập`` -> ``tap``."""
     return word.translate(_MARKS).translate(_BASE_LETTER)
@@ -288,17 +296,32 @@ class _Corrector:
             scored.append((fits, n, cand))
         if not scored:
             return None
-        # A fix that only changes marks (tâp -> tập) is the likeliest; one that
-        # changes letters must not compete with a plausible mark-only fix.
+        # A fix that only changes marks (tâp -> tập) is the likeliest: when one
+        # fits, a letter-changing fix is never taken (cưc điểm is cực điểm, not
+        # các điểm, however frequent các is). A fix that changes letters must
+        # make a dictionary compound with a neighbour (bảm đảm -> bảo đảm), not
+        # just a seen pair.
         base = _letters(key)
         same = sorted((s for s in scored if _letters(s[2]) == base), key=lambda s: -s[1])
-        fitting = sorted((s for s in scored if s[0]), reverse=True)
+        fitting = sorted((s for s in scored if s[0] and _letters(s[2]) == base), reverse=True)
+        if not fitting:
+            # The spelling-rule fix of a structural error (ngĩ -> nghĩ, kảm ->
+            # cảm) changes a letter; any other letter change must be the only
+            # candidate that fits, and make a compound (kà nguyên: kỷ nguyên,
+            # but the neighbours also take là, so nothing is done).
+            letter_fit = [s for s in scored if s[0]]
+            spelling = _spelling_variants(key)
+            fitting = sorted((s for s in letter_fit if s[2] in spelling), reverse=True)
+            if (
+                not fitting
+                and len(letter_fit) == 1
+                and self._makes_compound(letter_fit[0][2], prev, nxt)
+            ):
+                fitting = letter_fit
         if fitting:
             best = fitting[0]
             if len(fitting) > 1 and fitting[1][1] * 5 > best[1]:
                 return None  # two candidates fit: not sure
-            if same and _letters(best[2]) != base and same[0][1] * 20 > best[1]:
-                return None
             if invalid:
                 return best[2], 0.97
             # A valid syllable is replaced at the thorough level only when it
@@ -314,6 +337,12 @@ class _Corrector:
         # No neighbour confirms the candidate: sure only when it dominates.
         conf = 0.92 if second * 100 <= best_n and not (prev and nxt) else 0.8
         return pool[0][2], conf
+
+    def _makes_compound(self, cand: str, prev: str, nxt: str) -> bool:
+        lex = self.lex
+        return (bool(prev) and lex.is_word(prev + " " + cand)) or (
+            bool(nxt) and lex.is_word(cand + " " + nxt)
+        )
 
     # real-word errors in compounds ----------------------------------------------
 
@@ -376,6 +405,17 @@ def _wrong_bigrams(lexicon_path: str | None) -> frozenset[str]:
             if v in lex.syllables and not lex.pair_known(w1, v):
                 wrong.add(w1 + " " + v)
     return frozenset(wrong)
+
+
+@cache
+def _compound_seconds(lexicon_path: str | None) -> dict[str, frozenset[str]]:
+    """First syllable -> second syllables of the two-syllable compounds it starts."""
+    seconds: dict[str, set[str]] = {}
+    for word in load_lexicon(lexicon_path).words:
+        first, sep, second = word.partition(" ")
+        if sep and " " not in second:
+            seconds.setdefault(first, set()).add(second)
+    return {k: frozenset(v) for k, v in seconds.items()}
 
 
 def _is_word_at(text: str, start: int, end: int) -> bool:
@@ -471,6 +511,9 @@ class TyposStep(Step):
             key = " ".join(syllable_key(s) for s in unit.split(" "))
             if not all(part in lex.syllables for part in key.split(" ")):
                 continue  # numbers, English, code
+            before = _word_before(text, start)
+            if before and self._ends_compound(before, key):
+                continue  # "thiết bị bị hỏng": the first copy ends a compound
             if " " in key:
                 # A doubled compound ("bảo đảm bảo đảm").
                 if key not in lex.words or lex.is_word(key + " " + key):
@@ -487,6 +530,24 @@ class TyposStep(Step):
             else:
                 conf = 0.8
             yield Edit(unit_end, end, "", "duplicate-word", confidence=conf)
+
+    def _ends_compound(self, before: str, word: str) -> bool:
+        """True when ``before word`` is a compound, or nearly one.
+
+        "cuối cũng cũng" is "cuối cùng cũng" and "kể các các" is "kể cả các":
+        the first copy is a misspelt end of a compound, and removing the
+        second copy would not fix the sentence. A seen pair (``nhà của``)
+        is taken as written.
+        """
+        if self.corrector.lex.is_word(before + " " + word):
+            return True
+        if self.corrector.lex.pair_known(before, word):
+            return False  # "nhà của của": "nhà của" is common, whatever "nhà cửa" is
+        letters = _letters(word)
+        return any(
+            letters.startswith(_letters(second))
+            for second in _compound_seconds(self.lexicon_path).get(before, ())
+        )
 
     def _structural_nonwords(self, text: str) -> Iterator[Edit]:
         seen: set[int] = set()
@@ -517,11 +578,7 @@ class TyposStep(Step):
                     edit = self._nonword_edit(text, m.start(), m.end(), False)
                     if edit is not None:
                         yield edit
-                if (
-                    prev is not None
-                    and prev.end() + 1 == m.start()
-                    and text[prev.end()] == " "
-                ):
+                if prev is not None and prev.end() + 1 == m.start() and text[prev.end()] == " ":
                     pkey = syllable_key(prev.group())
                     if pkey + " " + key in wrong and _is_word_at(text, prev.start(), m.end()):
                         before = _word_before(text, prev.start())
@@ -530,9 +587,7 @@ class TyposStep(Step):
                         if found is not None and found[1] not in (pkey, key, before, after):
                             pos, v, conf = found
                             span = prev if pos == 0 else m
-                            yield Edit(
-                                span.start(), span.end(), v, "compound", confidence=conf
-                            )
+                            yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
                 prev = m
             else:
                 prev = None
