@@ -173,6 +173,22 @@ REVIEWED: dict[tuple[str, str, str, str], str] = {
     ("baomoi", "931", "các", ""): "wrong",
     ("baomoi", "946", "đang", ""): "typo",
     ("baomoi", "970", "găp", "gặp"): "typo",
+    ("viwiki", "7873", "và", ""): "typo",
+    ("viwiki", "7873", "những", ""): "typo",
+    ("viwiki", "9728", "khi", ""): "typo",
+    ("viwiki", "1796", "tại", ""): "typo",
+    ("viwiki", "6810", "về", ""): "wrong",  # "đi đi về về": reduplication
+    ("viwiki", "1946", "sự", ""): "typo",
+    ("viwiki", "1946", "các", ""): "typo",
+    ("viwiki", "1946", "cũng", ""): "typo",
+    ("viwiki", "6157", "việc", ""): "typo",
+    ("viwiki", "146", "việc", ""): "typo",
+    ("viwiki", "146", "quị", "quỵ"): "typo",
+    ("viwiki", "8390", "ếm", "em"): "wrong",  # "bị ếm": a real word
+    ("viwiki", "10064", "ỹ", "ý"): "wrong",  # "ầm ỹ" is "ầm ĩ"
+    ("viwiki", "8732", "ché", "chế"): "wrong",  # "ché rượu": a real word
+    ("viwiki", "1946", "doàn", "toàn"): "wrong",  # "Quân doàn" is "Quân đoàn"
+    ("viwiki", "7289", "lòai", "loại"): "wrong",  # "lòai" is "loài"
 }
 
 
