@@ -65,7 +65,9 @@ _FOLLOWS_PUNCTUATION = re.compile(r"[\s”’\"'».,;:!?…]")
 
 _OPENS_WORD = re.compile(r"[\w“‘\"']")
 _WORD_END = re.compile(r"[\w”’\"'»%)\]]")
-_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|\w\(|//|^\s*#", re.MULTILINE)
+#: Signals of a line of code: braces, operators, tags, backticks, a call
+#: ``f(``, ``//``, a ``;`` at the end (a leading ``#`` is checked apart).
+_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|//|\((?<=\w\()", re.MULTILINE)
 _URLISH = re.compile(r"@|://|www\.|/|\\|\.\w{1,4}\.")
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -149,29 +151,31 @@ def _edits(text: str) -> list[Edit]:
         start, end = _line_bounds(text, i)
         hit = code_lines.get(start)
         if hit is None:
-            hit = code_lines[start] = _CODE_LINE.search(text, start, end) is not None
+            hit = code_lines[start] = (
+                _CODE_LINE.search(text, start, end) is not None
+                or text[start:end].lstrip().startswith("#")
+            )
         return hit
 
     n = len(text)
-    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
-        ends = [i + 1 for i in _find_all(text, " \n")] + [i + 1 for i in _find_all(text, "\t\n")]
-        if text.endswith((" ", "\t")):
-            ends.append(n)
-        for e in ends:
-            s = e - 1
-            while s > 0 and text[s - 1] in " \t":
-                s -= 1
-            found.append((s, 1, e, "", "trailing-space"))
-    if "\n\n\n" in text or " \n" in text or "\t\n" in text:
-        for m in _BLANK_RUN.finditer(text):
-            found.append((m.start(), 0, m.end(), "\n\n", "blank-lines"))
-    if "  " in text:
-        for m in _SPACE_RUN.finditer(text):
-            s, e = m.span()
-            if s == 0 or text[s - 1] in "\t\n" or e == n or text[e] in "\t\n":
-                continue  # indentation, or trailing (its own rule)
-            if not in_code(s):
-                found.append((s, 3, e, " ", "collapse-spaces"))
+    ends = [i + 1 for i in _find_all(text, " \n")]
+    if "\t" in text:
+        ends += [i + 1 for i in _find_all(text, "\t\n")]
+    if text.endswith((" ", "\t")):
+        ends.append(n)
+    for e in ends:
+        s = e - 1
+        while s > 0 and text[s - 1] in " \t":
+            s -= 1
+        found.append((s, 1, e, "", "trailing-space"))
+    for m in _BLANK_RUN.finditer(text):
+        found.append((m.start(), 0, m.end(), "\n\n", "blank-lines"))
+    for m in _SPACE_RUN.finditer(text) if "  " in text else ():
+        s, e = m.span()
+        if s == 0 or text[s - 1] in "\t\n" or e == n or text[e] in "\t\n":
+            continue  # indentation, or trailing (its own rule)
+        if not in_code(s):
+            found.append((s, 3, e, " ", "collapse-spaces"))
     for m in _PUNCTUATION.finditer(text):
         i = m.start()
         c = text[i]
