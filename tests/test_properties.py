@@ -97,3 +97,4 @@ def test_each_step_alone_is_idempotent_and_replays(text: str, step: str) -> None
     result = clean_and_explain(text, config)
     assert apply_changes(text, result.changes) == result.text
     assert clean(result.text, config) == result.text
+

@@ -73,7 +73,7 @@ LINE_BREAKS = ("\r\n", "\r", "\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029")
 _LINE_BREAK_CHARS = "\r\x0b\x0c\x85\u2028\u2029"
 _CONTROLS = "\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f"
 _INVISIBLES = (
-    "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u00ad\u034f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
     "\u2060-\u2064\u206a-\u206f\u2066-\u2069\u3164\ufeff\uffa0"
 )
 _JOINERS = "\u200c\u200d"
@@ -324,7 +324,9 @@ def _fix_sequence(seq: str) -> tuple[str, str]:
     else:
         base, marks = "", decomposed
     if base and ord(base) <= 0x24F and marks:
-        deduped = "".join(m for i, m in enumerate(marks) if i == 0 or m != marks[i - 1])
+        deduped = "".join(
+            m for i, m in enumerate(marks) if i == 0 or m != marks[i - 1] or m > "\u036f"
+        )
         if deduped != marks:
             rule = "duplicate-mark"
             marks = deduped
