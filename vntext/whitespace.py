@@ -20,6 +20,8 @@ Rules:
   (``. . .``) is left alone.
 - ``space-after-bracket``: no space after an opening bracket (``( theo`` →
   ``(theo``).
+- ``dash-spacing``: no space after a dash between two numbers when there is
+  none before it (``2020- 2025`` → ``2020-2025``).
 - ``missing-space``: a space after ``. ! ? , ; :`` glued to the next word,
   only between two Vietnamese words (``kỳ vọng.Đại tá``); numbers
   (``1.000``, ``2,5``, ``10:30``), abbreviations (``TP.HCM``, ``U.23``,
@@ -61,6 +63,8 @@ _PUNCT = ",.;:!?…"
 _SPACE_BEFORE = re.compile(r" [ \n,.;:!?…)\]}]")
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
 _AFTER_OPENER = {c: re.compile(re.escape(c) + " +") for c in "([{"}
+#: A dash followed by spaces (``2020- 2025``); digits around it are checked in Python.
+_DASH_SPACE = {c: re.compile(c + " +") for c in "-–"}
 #: ``!`` to ``?`` (punctuation, digits, symbols) glued to a letter; the
 #: sentence punctuation among them is picked out in Python.
 _GLUED = regex.compile(r"[!-?][^\W\d_]")
@@ -231,6 +235,12 @@ def _edits(text: str) -> list[Edit]:
                 s, e = m.start() + 1, m.end()
                 if e < n and _OPENS_WORD.match(text[e]) and not in_code(s):
                     found.append((s, 2, e, "", "space-after-bracket"))
+    for dash in "-–":
+        if dash + " " in text:
+            for m in _DASH_SPACE[dash].finditer(text):
+                i = m.start()
+                if i > 0 and text[i - 1].isdigit() and m.end() < n and text[m.end()].isdigit():
+                    found.append((i + 1, 2, m.end(), "", "dash-spacing"))
     for m in _GLUED.finditer(text):
         i = m.start()
         c = text[i]
