@@ -248,3 +248,12 @@ def test_table_is_well_formed() -> None:
         for a, b in ranges:
             assert 0 <= a <= b < 0x110000
     assert (0x00A0, 0x00A0) in classes["space"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ÐÐ", "ÐĐ", "ÐH Ðinh", "Ðinh Vie\u0302\u0323t", "Ð\u200binh Bộ", "ðe ðe", "H\u00d0\u00d0"],
+)
+def test_lookalike_decisions_are_idempotent(text: str) -> None:
+    once = normalize_unicode(text)
+    assert normalize_unicode(once) == once

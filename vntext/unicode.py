@@ -107,9 +107,10 @@ def _vietnamese_letters() -> frozenset[str]:
 
 
 _VN_LETTERS = _vietnamese_letters()
-#: Letters only Vietnamese uses (not Latin-1): one of them marks a word as
-#: Vietnamese, while ``ó`` or ``á`` could be Icelandic too.
-_VN_SPECIFIC = frozenset(c for c in _VN_LETTERS if ord(c) > 0xFF)
+#: Letters only Vietnamese uses (not Latin-1, and not đ, which the
+#: look-alike rule itself produces): one of them marks a word as Vietnamese,
+#: while ``ó`` or ``á`` could be Icelandic too.
+_VN_SPECIFIC = frozenset(c for c in _VN_LETTERS if ord(c) > 0xFF and c not in "đĐ")
 _VN_EVIDENCE = re.compile("[" + "".join(sorted(_VN_SPECIFIC)) + "]")
 _NORDIC = frozenset("ÞþÆæÖöØøÅå")
 _VN_SYLLABLE_SHAPE = re.compile(r"đ[aeiouy]{1,3}(?:c|ch|m|n|ng|nh|p|t)?")
@@ -265,7 +266,7 @@ class _Patterns:
 
 
 @cache
-def _patterns(bmp_only: bool = False) -> _Patterns:
+def _patterns(bmp_only: bool) -> _Patterns:
     return _Patterns(bmp_only)
 
 
@@ -298,12 +299,11 @@ _SEQUENCE_CACHE: dict[str, tuple[str, str]] = {}
 _CACHE_LIMIT = 65536
 
 
-def _fix_sequence(seq: str) -> tuple[str, str]:
+def _fix_sequence(seq: str, pats: _Patterns) -> tuple[str, str]:
     """Normalise a base character with its marks: ``(replacement, rule)``."""
     hit = _SEQUENCE_CACHE.get(seq)
     if hit is not None:
         return hit
-    pats = _patterns()
     rule = "nfc"
     text = seq
     if pats.removable.search(text):
@@ -364,7 +364,11 @@ def _word_around(text: str, i: int) -> tuple[int, int]:
 
 
 def _is_word_char(c: str) -> bool:
-    return c.isalnum() or unicodedata2.category(c)[0] == "M"
+    return c.isalnum() or unicodedata2.category(c) in _WORD_CATEGORIES
+
+
+_WORD_CATEGORIES = frozenset({"Mn", "Mc", "Me", "Cf"})
+_CONSONANTS = frozenset("BCDFGHJKLMNPQRSTVWXZĐ")
 
 
 def _is_vietnamese_d(text: str, i: int) -> bool:
@@ -375,43 +379,53 @@ def _is_vietnamese_d(text: str, i: int) -> bool:
     word-initial Ð/ð in a word that is Vietnamese (a letter only Vietnamese
     uses, an all-consonant acronym such as ``ÐH``, or a Vietnamese syllable
     shape with Vietnamese text nearby), or Ð in an all-consonant acronym.
+
+    The word and its surroundings are judged as this step will leave them
+    (NFC, invisible characters gone, every Ð read as Đ), so that cleaning
+    the output again decides the same way.
     """
     start, end = _word_around(text, i)
-    word = unicodedata2.normalize("NFC", text[start:end])
+    word = _as_output(text[start:end]).translate(_READ_ETH_AS_D)
     if any(c in _NORDIC for c in word):
         return False
     letters = [c for c in word if c.isalpha()]
     if i > start:
-        return (
-            text[i] == "\u00d0"
-            and len(word) <= 8
-            and all(c in "ÐĐ" or ("A" <= c <= "Z" and c not in "AEIOUY") for c in letters)
-        )
+        return text[i] == "\u00d0" and len(letters) <= 8 and all(c in _CONSONANTS for c in letters)
     rest = word[1:]
     if any(c in _VN_SPECIFIC for c in rest):
         return True
-    if rest and all(c.isdigit() or ("A" <= c <= "Z" and c not in "AEIOUY") for c in rest):
+    if rest and all(c.isdigit() or c in _CONSONANTS for c in rest):
         return True
     decomposed = unicodedata2.normalize("NFD", "đ" + rest.lower())
     bare = "".join(c for c in decomposed if not unicodedata2.combining(c))
     if not _VN_SYLLABLE_SHAPE.fullmatch(unicodedata2.normalize("NFC", bare)):
         return False
-    return bool(_VN_EVIDENCE.search(text, max(0, start - 80), min(len(text), end + 80)))
+    window = _as_output(text[max(0, start - 80) : min(len(text), end + 80)])
+    return bool(_VN_EVIDENCE.search(window))
+
+
+_READ_ETH_AS_D = str.maketrans(_LOOKALIKES)
+
+
+def _as_output(text: str) -> str:
+    """``text`` roughly as the step leaves it: NFC, without format characters."""
+    return unicodedata2.normalize(
+        "NFC", "".join(c for c in text if unicodedata2.category(c) != "Cf")
+    )
 
 
 # -- the step ----------------------------------------------------------------
 
 
-def _edits(text: str, scan: _Patterns) -> list[Edit]:
-    pats = _patterns()
+def _edits(text: str, pats: _Patterns) -> list[Edit]:
     edits: list[Edit] = []
     prev_end = 0
     pos = 0
     while True:
-        found = scan.suspect.search(text, pos)
+        found = pats.suspect.search(text, pos)
         if found is None:
             break
-        m = scan.slow.match(text, found.start())
+        m = pats.slow.match(text, found.start())
         if m is None:  # pragma: no cover - every suspect starts some alternative
             raise AssertionError(f"unicode: no rule for {text[found.start()]!r}")
         start, end = m.span()
@@ -423,7 +437,7 @@ def _edits(text: str, scan: _Patterns) -> list[Edit]:
         elif kind == "sp":
             edits.append(Edit(start, end, " " * (end - start), "space-separator"))
         elif kind == "rm":
-            edits.extend(_removals(text, start, end))
+            edits.extend(_removals(text, start, end, pats))
         elif text[start] in _LOOKALIKES and end == start + 1:
             if _is_vietnamese_d(text, start):
                 edits.append(Edit(start, end, _LOOKALIKES[text[start]], "lookalike"))
@@ -435,23 +449,22 @@ def _edits(text: str, scan: _Patterns) -> list[Edit]:
                 and (pats.combining.match(first) or pats.removable.match(first))
             ):
                 start -= 1  # the base character the marks belong to
-            after, rule = _fix_sequence(text[start:end])
+            after, rule = _fix_sequence(text[start:end], pats)
             edits.append(Edit(start, end, after, rule))
         prev_end = end
     if pats.decoration.search(text):
-        edits = _with_obfuscation(text, edits, scan)
+        edits = _with_obfuscation(text, edits, pats)
     return edits
 
 
-def _with_obfuscation(text: str, edits: list[Edit], scan: _Patterns) -> list[Edit]:
+def _with_obfuscation(text: str, edits: list[Edit], pats: _Patterns) -> list[Edit]:
     """Replace runs decorated with one mark on every character by their plain form.
 
     Edits that touch a run are folded into it: the run is normalised as a
     whole once its decoration is gone.
     """
-    pats = _patterns()
     runs: list[tuple[int, int, str]] = []
-    for m in scan.obfuscated.finditer(text):
+    for m in pats.obfuscated.finditer(text):
         trailing = pats.trailing_combining.match(text, m.end())
         runs.append((m.start(), trailing.end() if trailing else m.end(), m.group(1)))
     if not runs:
@@ -471,9 +484,8 @@ def _with_obfuscation(text: str, edits: list[Edit], scan: _Patterns) -> list[Edi
     return kept
 
 
-def _removals(text: str, start: int, end: int) -> list[Edit]:
+def _removals(text: str, start: int, end: int, pats: _Patterns) -> list[Edit]:
     """Edits removing a run of control/invisible characters (joiners by context)."""
-    pats = _patterns()
     run = text[start:end]
     if not any(c in _JOINERS for c in run):
         return [Edit(start, end, "", "control" if pats.control.match(run) else "invisible")]
