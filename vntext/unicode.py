@@ -409,9 +409,10 @@ _READ_ETH_AS_D = str.maketrans(_LOOKALIKES)
 
 def _as_output(text: str) -> str:
     """``text`` roughly as the step leaves it: NFC, without format characters."""
-    return unicodedata2.normalize(
+    plain: str = unicodedata2.normalize(
         "NFC", "".join(c for c in text if unicodedata2.category(c) != "Cf")
     )
+    return plain
 
 
 # -- the step ----------------------------------------------------------------
