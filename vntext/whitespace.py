@@ -27,8 +27,9 @@ Rules:
   (``1.000``, ``2,5``, ``10:30``), abbreviations (``TP.HCM``, ``U.23``,
   ``v.v.``), URLs, e-mails, file names and ellipses never qualify.
 
-Lines that look like code (braces, ``=``, tags, a ``;`` at the end) get
-only the ``trailing-space`` and ``blank-lines`` rules.
+Lines that look like code (braces, ``=``, tags, backticks, a call ``f(``,
+``//``, a ``;`` at the end, a leading ``#``) get only the ``trailing-space``
+and ``blank-lines`` rules.
 
 >>> normalize_whitespace("Hà Nội ,  ( theo VnExpress ) .  \\n\\n\\n\\nkỳ vọng.Đại tá")
 'Hà Nội, (theo VnExpress).\\n\\nkỳ vọng. Đại tá'
@@ -50,7 +51,6 @@ from vntext.trace import Change, Edit, apply_edits
 __all__ = ["WhitespaceStep", "is_vietnamese_syllable", "normalize_whitespace"]
 
 _CLOSERS = ")]}"
-_OPENERS = "([{"
 _PUNCT = ",.;:!?…"
 
 # Speed: ``re`` scans for a literal at gigabytes per second but tests a
@@ -62,7 +62,7 @@ _PUNCT = ",.;:!?…"
 #: defect but the ones after an opening bracket starts with one of these.
 _SPACE_BEFORE = re.compile(r" [ \n,.;:!?…)\]}]")
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
-_AFTER_OPENER = {c: re.compile(re.escape(c) + " +") for c in "([{"}
+_AFTER_OPENER = {c: re.compile(re.escape(c) + " +") for c in "([{"}  # opening brackets
 #: A dash followed by spaces (``2020- 2025``); digits around it are checked in Python.
 _DASH_SPACE = {c: re.compile(c + " +") for c in "-–"}
 #: ``!`` to ``?`` (punctuation, digits, symbols) glued to a letter; the
@@ -239,7 +239,13 @@ def _edits(text: str) -> list[Edit]:
         if dash + " " in text:
             for m in _DASH_SPACE[dash].finditer(text):
                 i = m.start()
-                if i > 0 and text[i - 1].isdigit() and m.end() < n and text[m.end()].isdigit():
+                if (
+                    i > 0
+                    and text[i - 1].isdigit()
+                    and m.end() < n
+                    and text[m.end()].isdigit()
+                    and not in_code(i)
+                ):
                     found.append((i + 1, 2, m.end(), "", "dash-spacing"))
     for m in _GLUED.finditer(text):
         i = m.start()
