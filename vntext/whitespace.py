@@ -226,7 +226,8 @@ def _edits(text: str) -> list[Edit]:
                 s -= 1
             found.append((s, 1, i + 1, "", "trailing-space"))
             blank_candidates = True
-    if blank_candidates or "\n\n" in text:
+    # A blank line of spaces or tabs was seen above as a trailing-space hit.
+    if blank_candidates or "\n\n\n" in text:
         for m in _BLANK_RUN.finditer(text):
             found.append((m.start(), 0, m.end(), "\n\n", "blank-lines"))
     for opener, pattern in _AFTER_OPENER.items():
@@ -236,7 +237,7 @@ def _edits(text: str) -> list[Edit]:
                 if e < n and _OPENS_WORD.match(text[e]) and not in_code(s):
                     found.append((s, 2, e, "", "space-after-bracket"))
     for dash in "-–":
-        if dash + " " in text:
+        if dash in text and dash + " " in text:
             for m in _DASH_SPACE[dash].finditer(text):
                 i = m.start()
                 if (
