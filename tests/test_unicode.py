@@ -257,3 +257,12 @@ def test_table_is_well_formed() -> None:
 def test_lookalike_decisions_are_idempotent(text: str) -> None:
     once = normalize_unicode(text)
     assert normalize_unicode(once) == once
+
+
+def test_obfuscation_is_removed_to_a_fixed_point() -> None:
+    # Two decorations: the second run is only three long once the first is gone.
+    text = "a\u0336b\u0336c\u0336\u0336\u033cy\u033cz\u033c\nnext"
+    out, rules = explain(text)
+    assert out == "abcyz\nnext"
+    assert rules == ["obfuscation"]
+    assert normalize_unicode(out) == out

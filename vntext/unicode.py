@@ -461,28 +461,56 @@ def _edits(text: str, pats: _Patterns) -> list[Edit]:
 def _with_obfuscation(text: str, edits: list[Edit], pats: _Patterns) -> list[Edit]:
     """Replace runs decorated with one mark on every character by their plain form.
 
-    Edits that touch a run are folded into it: the run is normalised as a
-    whole once its decoration is gone.
+    Each line holding such a run becomes one edit: its runs lose their
+    decoration and the line is normalised again, until nothing changes (a
+    run next to another with a different mark can only be seen once the
+    first is gone). Other edits on the line are folded into it.
     """
-    runs: list[tuple[int, int, str]] = []
+    lines: list[tuple[int, int]] = []
     for m in pats.obfuscated.finditer(text):
-        trailing = pats.trailing_combining.match(text, m.end())
-        runs.append((m.start(), trailing.end() if trailing else m.end(), m.group(1)))
-    if not runs:
+        start, end = _line_around(text, m.start())
+        if lines and lines[-1][0] == start:
+            continue
+        lines.append((start, end))
+    if not lines:
         return edits
-    kept: list[Edit] = []
-    for edit in edits:
-        for i, (s, e, mark) in enumerate(runs):
-            if edit.start < e and s < edit.end:
-                runs[i] = (min(s, edit.start), max(e, edit.end), mark)
+    kept = [e for e in edits if not any(s < e.end and e.start < t for s, t in lines)]
+    for start, end in lines:
+        line = text[start:end]
+        for _ in range(len(line)):  # each round removes at least one mark
+            plain = _normalize(_strip_decorations(line, pats), None)
+            if plain == line:
                 break
-        else:
-            kept.append(edit)
-    for s, e, mark in runs:
-        plain = _normalize(text[s:e].replace(mark, ""), None)
-        kept.append(Edit(s, e, plain, "obfuscation"))
+            line = plain
+        kept.append(Edit(start, end, line, "obfuscation"))
     kept.sort(key=lambda e: e.start)
     return kept
+
+
+def _strip_decorations(line: str, pats: _Patterns) -> str:
+    """``line`` without the decoration mark of each obfuscated run in it."""
+    parts = []
+    pos = 0
+    for m in pats.obfuscated.finditer(line):
+        trailing = pats.trailing_combining.match(line, m.end())
+        end = trailing.end() if trailing else m.end()
+        parts.append(line[pos : m.start()])
+        parts.append(line[m.start() : end].replace(m.group(1), ""))
+        pos = end
+    parts.append(line[pos:])
+    return "".join(parts)
+
+
+_LINE_BREAK = re.compile(f"[\n{_LINE_BREAK_CHARS}]")
+
+
+def _line_around(text: str, i: int) -> tuple[int, int]:
+    """The line holding ``text[i]``, by this step's definition of a line break."""
+    start = i
+    while start > 0 and not _LINE_BREAK.match(text, start - 1):
+        start -= 1
+    found = _LINE_BREAK.search(text, i)
+    return start, found.start() if found else len(text)
 
 
 def _removals(text: str, start: int, end: int, pats: _Patterns) -> list[Edit]:
