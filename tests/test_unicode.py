@@ -266,3 +266,25 @@ def test_obfuscation_is_removed_to_a_fixed_point() -> None:
     assert out == "abcyz\nnext"
     assert rules == ["obfuscation"]
     assert normalize_unicode(out) == out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u00a0\u0300\u200c",  # marks whose base an earlier edit replaced
+        "\u00a0\u0300\u0300",
+        "\r\u0301\u200d",
+        "\u200b\u00d0\u1ea0",  # Ð after an invisible character is word-initial
+        "Vi\u1ec7\u200dt",  # a joiner after a Vietnamese letter is Latin context
+        "\u2028\u0300\u0300",
+        "0\x1f\u00d0",  # a removed control does not split a word
+        "0\u0329\x1f\u03290\u0329",  # nor an obfuscated run
+        "0\u03290\u0329\u03290\u0329",  # a doubled decoration is still one unit
+        "\u0370\u200c\u2000",  # a joiner before a space separator
+        "\u0370\u200c\u200b",  # a joiner before an invisible character
+    ],
+)
+def test_idempotent_on_edge_cases_found_by_hypothesis(text: str) -> None:
+    once = normalize_unicode(text)
+    assert normalize_unicode(once) == once
+    assert clean_and_explain(once, UNICODE_ONLY).changes == []

@@ -112,6 +112,12 @@ def test_never_joins_or_splits_lines() -> None:
     assert out == "dòng một\ndòng hai,\n\ndòng ba. Tiếp\n  dòng bốn"
 
 
+@pytest.mark.parametrize("text", ["\t \n", "0\u0329  \u03290\u0329", "a   \u0301"])
+def test_idempotent_on_edge_cases_found_by_hypothesis(text: str) -> None:
+    once = normalize_whitespace(text)
+    assert normalize_whitespace(once) == once
+
+
 def test_indentation_is_kept() -> None:
     assert normalize_whitespace("  a  b\n    c") == "  a b\n    c"
 

@@ -79,6 +79,11 @@ _INVISIBLES = (
 _JOINERS = "\u200c\u200d"
 #: Characters next to which ZWJ/ZWNJ are junk: Latin script, ASCII, spaces.
 _LATIN = "\x00-\u024f\u1e00-\u1eff"
+
+
+def _is_latin(c: str) -> bool:
+    return c <= "\u024f" or "\u1e00" <= c <= "\u1eff"
+
 _LOOKALIKES = {"\u00d0": "\u0110", "\u00f0": "\u0111"}
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -254,13 +259,20 @@ class _Patterns:
         self.combining = re.compile(f"[{comb}]")
         self.control = re.compile(f"[{_CONTROLS}]")
         self.removable = re.compile(f"[{removable}]")
+        # Next to Latin text, a space, a line break, an invisible character or
+        # the edge of the text (as they will be after this step), a joiner
+        # joins nothing.
+        latin = _LATIN + space + _LINE_BREAK_CHARS + _CONTROLS + _INVISIBLES
         self.joiner_junk = re.compile(
-            f"(?<![^{_LATIN}])[{_JOINERS}]+|[{_JOINERS}]+(?![^{_LATIN}])"
+            f"(?<![^{latin}])[{_JOINERS}]+|[{_JOINERS}]+(?![^{latin}])"
         )
         self.decoration = re.compile(f"[{_DECORATIONS}]")
+        # Invisible and control characters between the units do not break a
+        # run (they go too, so cleaning again must see the same run).
+        mark = f"[{comb}{removable}]"
         self.obfuscated = re.compile(
-            f"[{_DECORATION_BASES}][{comb}]*?([{_DECORATIONS}])[{comb}]*?"
-            f"(?:[{_DECORATION_BASES}](?:(?!\\1)[{comb}])*\\1(?:(?!\\1)[{comb}])*){{2,}}"
+            f"[{_DECORATION_BASES}]{mark}*?([{_DECORATIONS}]){mark}*"
+            f"(?:[{removable}]*[{_DECORATION_BASES}](?:(?!\\1){mark})*\\1{mark}*){{2,}}"
         )
         self.trailing_combining = re.compile(f"[{comb}]*")
 
@@ -295,23 +307,26 @@ def _has_astral_suspect(text: str) -> bool:
 
 # -- fixing one combining sequence ------------------------------------------
 
-_SEQUENCE_CACHE: dict[str, tuple[str, str]] = {}
+_SEQUENCE_CACHE: dict[tuple[str, bool], tuple[str, str]] = {}
 _CACHE_LIMIT = 65536
 
 
-def _fix_sequence(seq: str, pats: _Patterns) -> tuple[str, str]:
-    """Normalise a base character with its marks: ``(replacement, rule)``."""
-    hit = _SEQUENCE_CACHE.get(seq)
+def _fix_sequence(seq: str, pats: _Patterns, latin: bool) -> tuple[str, str]:
+    """Normalise a base character with its marks: ``(replacement, rule)``.
+
+    ``latin`` says whether the character the marks sit on is Latin (or a
+    space, or the start of a line): there, ZWJ/ZWNJ are junk and a doubled
+    mark is a typo; on an emoji or an Indic letter they are left alone.
+    """
+    key = (seq, latin)
+    hit = _SEQUENCE_CACHE.get(key)
     if hit is not None:
         return hit
     rule = "nfc"
     text = seq
     if pats.removable.search(text):
-        keep_joiners = bool(text) and text[0] not in _JOINERS and ord(text[0]) > 0x24F
         kept = "".join(
-            c
-            for c in text
-            if not pats.removable.fullmatch(c) or (keep_joiners and c in _JOINERS)
+            c for c in text if not pats.removable.fullmatch(c) or (not latin and c in _JOINERS)
         )
         if kept != text:
             rule = "control" if pats.control.search(text) else "invisible"
@@ -323,7 +338,7 @@ def _fix_sequence(seq: str, pats: _Patterns) -> tuple[str, str]:
         base, marks = decomposed[0], decomposed[1:]
     else:
         base, marks = "", decomposed
-    if base and ord(base) <= 0x24F and marks:
+    if latin and marks:
         deduped = "".join(
             m for i, m in enumerate(marks) if i == 0 or m != marks[i - 1] or m > "\u036f"
         )
@@ -345,7 +360,7 @@ def _fix_sequence(seq: str, pats: _Patterns) -> tuple[str, str]:
     out = (result, rule)
     if len(_SEQUENCE_CACHE) >= _CACHE_LIMIT:
         _SEQUENCE_CACHE.clear()
-    _SEQUENCE_CACHE[seq] = out
+    _SEQUENCE_CACHE[key] = out
     return out
 
 
@@ -364,7 +379,12 @@ def _word_around(text: str, i: int) -> tuple[int, int]:
 
 
 def _is_word_char(c: str) -> bool:
-    return c.isalnum() or unicodedata2.category(c) in _WORD_CATEGORIES
+    """Letters, digits, marks, and the characters this step removes (transparent)."""
+    return (
+        c.isalnum()
+        or unicodedata2.category(c) in _WORD_CATEGORIES
+        or _patterns(bmp_only=False).removable.match(c) is not None
+    )
 
 
 _WORD_CATEGORIES = frozenset({"Mn", "Mc", "Me", "Cf"})
@@ -389,7 +409,7 @@ def _is_vietnamese_d(text: str, i: int) -> bool:
     if any(c in _NORDIC for c in word):
         return False
     letters = [c for c in word if c.isalpha()]
-    if i > start:
+    if _as_output(text[start:i]):  # not the first letter of its word
         return text[i] == "\u00d0" and len(letters) <= 8 and all(c in _CONSONANTS for c in letters)
     rest = word[1:]
     if any(c in _VN_SPECIFIC for c in rest):
@@ -408,9 +428,13 @@ _READ_ETH_AS_D = str.maketrans(_LOOKALIKES)
 
 
 def _as_output(text: str) -> str:
-    """``text`` roughly as the step leaves it: NFC, without format characters."""
+    """``text`` roughly as the step leaves it: NFC, without the characters it removes."""
+    removable = _patterns(bmp_only=False).removable
     plain: str = unicodedata2.normalize(
-        "NFC", "".join(c for c in text if unicodedata2.category(c) != "Cf")
+        "NFC",
+        "".join(
+            c for c in text if unicodedata2.category(c) != "Cf" and not removable.match(c)
+        ),
     )
     return plain
 
@@ -444,13 +468,21 @@ def _edits(text: str, pats: _Patterns) -> list[Edit]:
                 edits.append(Edit(start, end, _LOOKALIKES[text[start]], "lookalike"))
         else:
             first = text[start]
-            if (
-                start > prev_end
-                and text[start - 1] != "\n"
-                and (pats.combining.match(first) or pats.removable.match(first))
-            ):
-                start -= 1  # the base character the marks belong to
-            after, rule = _fix_sequence(text[start:end], pats)
+            if pats.combining.match(first) or pats.removable.match(first):
+                # The marks sit on the character before, even when an earlier
+                # edit (an NBSP made a space) took it.
+                base = text[start - 1] if start > 0 else "\n"
+                if start > prev_end and base != "\n":
+                    start -= 1
+            else:
+                base = first
+            latin = (
+                _is_latin(base)
+                or base in _JOINERS
+                or base in _LINE_BREAK_CHARS
+                or unicodedata2.category(base) == "Zs"
+            )
+            after, rule = _fix_sequence(text[start:end], pats, latin)
             edits.append(Edit(start, end, after, rule))
         prev_end = end
     if pats.decoration.search(text):

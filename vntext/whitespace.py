@@ -199,10 +199,19 @@ def _edits(text: str) -> list[Edit]:
         while e < n and text[e] == " ":
             e += 1
         done = e
-        nxt = text[e] if e < n else "\n"
+        if e < n and unicodedata2.category(text[e])[0] == "M":
+            e -= 1  # the last space carries the combining mark after it: keep it
+            if e - s < 2:
+                continue
+            nxt = " "
+        else:
+            nxt = text[e] if e < n else "\n"
         indent = s == 0 or text[s - 1] in "\n\t"
         if nxt == "\n":
-            found.append((s, 1, e, "", "trailing-space"))
+            t = s
+            while t > 0 and text[t - 1] in " \t":
+                t -= 1
+            found.append((t, 1, e, "", "trailing-space"))
             blank_candidates = True
         elif indent or nxt == "\t":
             continue
