@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import read_baomoi, read_jsonl  # noqa: E402
+from corpus import read_baomoi, read_jsonl
 
-from vntext import Config, clean, clean_and_explain  # noqa: E402
+from vntext import Config, clean, clean_and_explain
 
 STEPS = Config().with_steps(only=["unicode", "whitespace"])
 

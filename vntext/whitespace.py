@@ -20,13 +20,16 @@ Rules:
   (``. . .``) is left alone.
 - ``space-after-bracket``: no space after an opening bracket (``( theo`` →
   ``(theo``).
+- ``dash-spacing``: no space after a dash between two numbers when there is
+  none before it (``2020- 2025`` → ``2020-2025``).
 - ``missing-space``: a space after ``. ! ? , ; :`` glued to the next word,
   only between two Vietnamese words (``kỳ vọng.Đại tá``); numbers
   (``1.000``, ``2,5``, ``10:30``), abbreviations (``TP.HCM``, ``U.23``,
   ``v.v.``), URLs, e-mails, file names and ellipses never qualify.
 
-Lines that look like code (braces, ``=``, tags, a ``;`` at the end) get
-only the ``trailing-space`` and ``blank-lines`` rules.
+Lines that look like code (braces, ``=``, tags, backticks, a call ``f(``,
+``//``, a ``;`` at the end, a leading ``#``) get only the ``trailing-space``
+and ``blank-lines`` rules.
 
 >>> normalize_whitespace("Hà Nội ,  ( theo VnExpress ) .  \\n\\n\\n\\nkỳ vọng.Đại tá")
 'Hà Nội, (theo VnExpress).\\n\\nkỳ vọng. Đại tá'
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import re
 
+import regex
 import unicodedata2
 
 from vntext.config import Config
@@ -47,25 +51,30 @@ from vntext.trace import Change, Edit, apply_edits
 __all__ = ["WhitespaceStep", "is_vietnamese_syllable", "normalize_whitespace"]
 
 _CLOSERS = ")]}"
-_OPENERS = "([{"
 _PUNCT = ",.;:!?…"
 
-# Each expression starts with a literal or a rare character, so its search
-# skips ahead with a fast scan instead of trying every space.
-_SPACE_RUN = re.compile(r"   *")
+# Speed: ``re`` scans for a literal at gigabytes per second but tests a
+# character class at a tenth of that, so each search here starts with a
+# literal (a space, a newline, a bracket) or is the one-range class the
+# ``regex`` module scans fast; ``in`` checks skip the searches that cannot hit.
+
+#: A space followed by a space, a line end or punctuation: every spacing
+#: defect but the ones after an opening bracket starts with one of these.
+_SPACE_BEFORE = re.compile(r" [ \n,.;:!?…)\]}]")
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
-#: Punctuation with a space before it, glued to a letter after it, or an
-#: opening bracket with a space after it. The expression starts with a
-#: class of punctuation, so the search only stops on punctuation.
-_PUNCTUATION = re.compile(
-    r"[,.;:!?…)\]}(\[{]"
-    r"(?:(?<= [,.;:!?…)\]}])|(?<=\w[.!?,;:])(?=[^\W\d_])|(?<=[(\[{])(?= ))"
-)
+_AFTER_OPENER = {c: re.compile(re.escape(c) + " +") for c in "([{"}  # opening brackets
+#: A dash followed by spaces (``2020- 2025``); digits around it are checked in Python.
+_DASH_SPACE = {c: re.compile(c + " +") for c in "-–"}
+#: ``!`` to ``?`` (punctuation, digits, symbols) glued to a letter; the
+#: sentence punctuation among them is picked out in Python.
+_GLUED = regex.compile(r"[!-?][^\W\d_]")
 _FOLLOWS_PUNCTUATION = re.compile(r"[\s”’\"'».,;:!?…]")
 
 _OPENS_WORD = re.compile(r"[\w“‘\"']")
 _WORD_END = re.compile(r"[\w”’\"'»%)\]]")
-_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|\w\(|//|^\s*#", re.MULTILINE)
+#: Signals of a line of code: braces, operators, tags, backticks, a call
+#: ``f(``, ``//``, a ``;`` at the end (a leading ``#`` is checked apart).
+_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|//|\((?<=\w\()", re.MULTILINE)
 _URLISH = re.compile(r"@|://|www\.|/|\\|\.\w{1,4}\.")
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -140,6 +149,30 @@ def _find_all(text: str, needle: str) -> list[int]:
     return out
 
 
+def _space_before_punctuation(
+    text: str, s: int, e: int
+) -> tuple[int, int, int, str, str] | None:
+    """The edit removing the spaces ``text[s:e]`` before punctuation, if they should go."""
+    if not _WORD_END.match(text[s - 1]):
+        return None
+    c = text[e]
+    n = len(text)
+    if c in _PUNCT:
+        if e + 1 < n and not _FOLLOWS_PUNCTUATION.match(text[e + 1]):
+            return None  # .NET, :), :D, ...
+        if c == ":" and text[s - 1].isdigit() and text[e + 1 : e + 3].strip()[:1].isdigit():
+            return None  # a score or ratio: 2 : 1
+        if c == "." and text.startswith(" .", e + 1):
+            return None  # a spaced ellipsis: ". . ."
+        if c == "…" or text.startswith("...", e):
+            end = e + 1
+            while end < n and text[end] in ".…":
+                end += 1
+            if end < n and text[end] not in "\n”’\"')]}":
+                return None  # a spaced ellipsis inside a sentence: "nói … rồi"
+    return (s, 2, e, "", "space-before-punctuation")
+
+
 def _edits(text: str) -> list[Edit]:
     """Candidate edits of every rule, then the first of any overlapping ones."""
     found: list[tuple[int, int, int, str, str]] = []  # start, priority, end, after, rule
@@ -149,59 +182,85 @@ def _edits(text: str) -> list[Edit]:
         start, end = _line_bounds(text, i)
         hit = code_lines.get(start)
         if hit is None:
-            hit = code_lines[start] = _CODE_LINE.search(text, start, end) is not None
+            hit = code_lines[start] = (
+                _CODE_LINE.search(text, start, end) is not None
+                or text[start:end].lstrip().startswith("#")
+            )
         return hit
 
     n = len(text)
-    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
-        ends = [i + 1 for i in _find_all(text, " \n")] + [i + 1 for i in _find_all(text, "\t\n")]
-        if text.endswith((" ", "\t")):
-            ends.append(n)
-        for e in ends:
-            s = e - 1
+    blank_candidates = False
+    done = 0
+    for m in _SPACE_BEFORE.finditer(text):
+        s = m.start()
+        if s < done:
+            continue
+        e = s
+        while e < n and text[e] == " ":
+            e += 1
+        done = e
+        if e < n and unicodedata2.category(text[e])[0] == "M":
+            e -= 1  # the last space carries the combining mark after it: keep it
+            if e - s < 2:
+                continue
+            nxt = " "
+        else:
+            nxt = text[e] if e < n else "\n"
+        indent = s == 0 or text[s - 1] in "\n\t"
+        if nxt == "\n":
+            t = s
+            while t > 0 and text[t - 1] in " \t":
+                t -= 1
+            found.append((t, 1, e, "", "trailing-space"))
+            blank_candidates = True
+        elif indent or nxt == "\t":
+            continue
+        elif nxt in _PUNCT or nxt in _CLOSERS:
+            before = _space_before_punctuation(text, s, e)
+            if before is not None and not in_code(s):
+                found.append(before)
+            elif e - s > 1 and not in_code(s):
+                found.append((s, 3, e, " ", "collapse-spaces"))
+        elif e - s > 1 and not in_code(s):
+            found.append((s, 3, e, " ", "collapse-spaces"))
+    if text.endswith((" ", "\t")):
+        s = n - 1
+        while s > 0 and text[s - 1] in " \t":
+            s -= 1
+        found.append((s, 1, n, "", "trailing-space"))
+    if "\t" in text:
+        for i in _find_all(text, "\t\n"):
+            s = i
             while s > 0 and text[s - 1] in " \t":
                 s -= 1
-            found.append((s, 1, e, "", "trailing-space"))
-    if "\n\n\n" in text or " \n" in text or "\t\n" in text:
+            found.append((s, 1, i + 1, "", "trailing-space"))
+            blank_candidates = True
+    # A blank line of spaces or tabs was seen above as a trailing-space hit.
+    if blank_candidates or "\n\n\n" in text:
         for m in _BLANK_RUN.finditer(text):
             found.append((m.start(), 0, m.end(), "\n\n", "blank-lines"))
-    if "  " in text:
-        for m in _SPACE_RUN.finditer(text):
-            s, e = m.span()
-            if s == 0 or text[s - 1] in "\t\n" or e == n or text[e] in "\t\n":
-                continue  # indentation, or trailing (its own rule)
-            if not in_code(s):
-                found.append((s, 3, e, " ", "collapse-spaces"))
-    for m in _PUNCTUATION.finditer(text):
+    for opener, pattern in _AFTER_OPENER.items():
+        if opener in text and opener + " " in text:
+            for m in pattern.finditer(text):
+                s, e = m.start() + 1, m.end()
+                if e < n and _OPENS_WORD.match(text[e]) and not in_code(s):
+                    found.append((s, 2, e, "", "space-after-bracket"))
+    for dash in "-–":
+        if dash in text and dash + " " in text:
+            for m in _DASH_SPACE[dash].finditer(text):
+                i = m.start()
+                if (
+                    i > 0
+                    and text[i - 1].isdigit()
+                    and m.end() < n
+                    and text[m.end()].isdigit()
+                    and not in_code(i)
+                ):
+                    found.append((i + 1, 2, m.end(), "", "dash-spacing"))
+    for m in _GLUED.finditer(text):
         i = m.start()
         c = text[i]
-        if c in _OPENERS:
-            e = i + 1
-            while e < n and text[e] == " ":
-                e += 1
-            if e < n and _OPENS_WORD.match(text[e]) and not in_code(i):
-                found.append((i + 1, 2, e, "", "space-after-bracket"))
-        elif text[i - 1] == " ":
-            s = i - 1
-            while s > 0 and text[s - 1] == " ":
-                s -= 1
-            if s == 0 or not _WORD_END.match(text[s - 1]) or in_code(i):
-                continue
-            if c in _PUNCT:
-                if i + 1 < n and not _FOLLOWS_PUNCTUATION.match(text[i + 1]):
-                    continue  # .NET, :), :D, ...
-                if c == ":" and text[s - 1].isdigit() and text[i + 1 : i + 3].strip()[:1].isdigit():
-                    continue  # a score or ratio: 2 : 1
-                if c == "." and text.startswith(" .", i + 1):
-                    continue  # a spaced ellipsis: ". . ."
-                if c == "…" or text.startswith("...", i):
-                    e = i + 1
-                    while e < n and text[e] in ".…":
-                        e += 1
-                    if e < n and text[e] not in "\n”’\"')]}":
-                        continue  # a spaced ellipsis inside a sentence: "nói … rồi"
-            found.append((s, 2, i, "", "space-before-punctuation"))
-        elif not in_code(i) and _glued_needs_space(text, i):
+        if c in ".!?,;:" and i > 0 and _glued_needs_space(text, i) and not in_code(i):
             found.append((i, 2, i + 1, c + " ", "missing-space"))
     if not found:
         return []
