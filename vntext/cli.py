@@ -513,7 +513,9 @@ class _PrefixedStream:
 
     def read(self, n: int = -1) -> bytes:
         if self.head:
-            data, self.head = self.head, b""
+            if n < 0:
+                n = len(self.head)
+            data, self.head = self.head[:n], self.head[n:]
             return data
         return self.stream.read(n)
 

@@ -309,10 +309,10 @@ class Batch:
     too_long: bool = False
 
 
-#: Target size of a batch, and how far ``txt`` looks for a blank line
-#: before it cuts at a line end instead.
+#: Target size of a batch; ``txt`` looks for a blank line up to
+#: ``TXT_PARAGRAPH_FACTOR`` times as far before it cuts at a line end instead.
 BATCH_BYTES = 1 << 20
-TXT_PARAGRAPH_CAP = 8 << 20
+TXT_PARAGRAPH_FACTOR = 8
 _CHUNK = 1 << 20
 
 
@@ -321,7 +321,7 @@ def read_batches(
     file: str,
     fmt: str,
     max_record_bytes: int,
-    batch_bytes: int = BATCH_BYTES,
+    batch_bytes: int | None = None,
 ) -> Iterator[Batch]:
     """Cut ``stream`` into :class:`Batch` es of about ``batch_bytes``.
 
@@ -331,20 +331,22 @@ def read_batches(
     ``max_record_bytes`` bytes; the rest is read and dropped.
 
     >>> import io
-    >>> batches = read_batches(io.BytesIO(b"a\\nb\\nc"), "-", "lines", 99, 2)
+    >>> batches = read_batches(io.BytesIO(b"a\\nb\\nc"), "-", "lines", 99, 4)
     >>> [(b.first_line, b.data) for b in batches]
     [(1, b'a\\nb\\n'), (3, b'c')]
     >>> [b.data for b in read_batches(io.BytesIO(b"p1\\n\\np2\\nl2\\n\\n\\np3"), "-", "txt", 99, 3)]
-    [b'p1\\n\\np2\\nl2\\n\\n\\n', b'p3']
+    [b'p1\\n\\n', b'p2\\nl2\\n\\n\\n', b'p3']
     """
     buf = b""
     line = 1
     block = 0
     eof = False
-    cap = TXT_PARAGRAPH_CAP if batch_bytes == BATCH_BYTES else 4 * batch_bytes
+    batch_bytes = batch_bytes or BATCH_BYTES
+    step = min(_CHUNK, batch_bytes)
+    cap = TXT_PARAGRAPH_FACTOR * batch_bytes
     while not eof or buf:
         while not eof and len(buf) < batch_bytes:
-            chunk = stream.read(_CHUNK)
+            chunk = stream.read(step)
             if not chunk:
                 eof = True
             buf += chunk
@@ -363,7 +365,7 @@ def read_batches(
                 line += 1
                 block += 1
                 continue
-            chunk = stream.read(_CHUNK)
+            chunk = stream.read(step)
             if not chunk:
                 eof = True
             buf += chunk
