@@ -65,6 +65,15 @@ class Config:
     unicode: bool = _step()
     whitespace: bool = _step()
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Config:
+        # Reject unknown names with ValueError and the allowed ones (the
+        # generated __init__ would raise a bare TypeError).
+        for key in kwargs:
+            if key not in cls.option_names():
+                allowed = ", ".join(cls.option_names())
+                raise ValueError(f"unknown option {key!r}; allowed: {allowed}")
+        return super().__new__(cls)
+
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)

@@ -159,8 +159,8 @@ def apply_changes(text: str, changes: Sequence[Change]) -> str:
     (``text[start:end]`` must equal ``before``), so a trace that does not fit
     its text raises :class:`ValueError` instead of producing garbage.
 
-    >>> c = [Change("unicode", "nbsp", 3, 4, "\\xa0", " "),
-    ...      Change("whitespace", "collapse-spaces", 3, 5, "  ", " ")]
+    >>> c = [Change("unicode", "space-separator", 2, 3, "\\xa0", " "),
+    ...      Change("whitespace", "collapse-spaces", 2, 4, "  ", " ")]
     >>> apply_changes("Hà\\xa0 Nội", c)
     'Hà Nội'
     """
