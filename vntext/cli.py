@@ -436,13 +436,35 @@ def _plan_outputs(args: argparse.Namespace, sources: list[Source]) -> str | None
     return shared
 
 
+class _TextWriter:
+    """Bytes written to a text stream without a binary buffer (doctest, notebooks)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self.stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+def _stdout() -> vio.Writer:
+    sys.stdout.flush()
+    buffer: vio.Writer | None = getattr(sys.stdout, "buffer", None)
+    return buffer if buffer is not None else _TextWriter(sys.stdout)
+
+
 class _Sink:
     """Where one file's (or all files') output goes: a temporary file or stdout."""
 
     def __init__(self, path: str | None, mode_from: str | None = None,
                  backup: str | None = None) -> None:
         self.atomic = vio.AtomicOutput(path, mode_from, backup) if path else None
-        self.stream: vio.Writer = self.atomic.stream if self.atomic else sys.stdout.buffer
+        self.stream: vio.Writer = self.atomic.stream if self.atomic else _stdout()
 
     def write(self, data: bytes) -> None:
         if data:
@@ -826,8 +848,10 @@ def _clean(args: argparse.Namespace) -> int:
             code = EXIT_FAILED
     except Stop as exc:
         sys.stderr.write(f"vntext: {exc}\n")
-        sys.stderr.write("vntext: stopped (--on-error fail); no output was written for "
-                         "this file\n")
+        on_stdout = doc is not None and doc.sink is not None and doc.sink.atomic is None
+        sys.stderr.write("vntext: stopped (--on-error fail); " + (
+            "what was already written to stdout is incomplete\n" if on_stdout
+            else "no output was written for this file\n"))
         status, code = "stopped", EXIT_FAILED
     except (KeyboardInterrupt, Interrupted):
         sys.stderr.write("\nvntext: interrupted; unfinished outputs were removed\n")

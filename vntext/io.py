@@ -31,6 +31,7 @@ from __future__ import annotations
 import bz2
 import contextlib
 import gzip
+import io
 import json
 import json.decoder
 import lzma
@@ -176,7 +177,10 @@ def decode(data: bytes, encoding: str = "utf-8") -> Decoded:
 def open_input(path: str) -> Reader:
     """A binary stream of ``path``'s (decompressed) content; ``-`` is stdin."""
     if path == "-":
-        return sys.stdin.buffer
+        buffer: Reader | None = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # a text stream without bytes underneath (tests, notebooks)
+            return io.BytesIO(sys.stdin.read().encode("utf-8"))
+        return buffer
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller
     try:
         return _wrap_reader(raw, compression_for(path))
