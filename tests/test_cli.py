@@ -615,3 +615,49 @@ def test_progress_bar_and_its_absence(tmp_path: Path, monkeypatch: pytest.Monkey
     assert run(["clean", str(src), "-o", str(tmp_path / "o"), "--only", "unicode",
                 "--progress", "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_corrupt_compressed_file_fails_cleanly(tmp_path: Path, capsys: Any) -> None:
+    src = tmp_path / "in.jsonl.gz"
+    src.write_bytes(gzip.compress(b'{"text": "a"}\n' * 1000)[:-40])  # truncated
+    out = tmp_path / "out.jsonl"
+    assert run(["clean", str(src), "-o", str(out), *U]) == 1
+    assert f"{src}: cannot read:" in capsys.readouterr().err
+    assert not out.exists() and not leftovers(tmp_path)
+
+
+def test_binary_stdin_kept_as_it_is(monkeypatch: pytest.MonkeyPatch, capfdbinary: Any) -> None:
+    data = b"\x00\x01" + bytes(range(256)) * 100
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert run(["clean", "--on-error", "keep", *U, "-q"]) == 1
+    assert capfdbinary.readouterr().out == data
+
+
+class _Fragile(Step):
+    """A test step with a bug: it raises on texts containing "boom"."""
+
+    name: ClassVar[str] = "whitespace"
+    summary: ClassVar[str] = "test: raises"
+
+    def apply(self, text: str, changes: list[Change] | None) -> str:
+        if "boom" in text:
+            raise IndexError("string index out of range")
+        return text
+
+
+@pytest.mark.parametrize("policy, code", [("fail", 1), ("skip", 1), ("keep", 1)])
+def test_a_step_raising_is_a_bad_record_not_a_lost_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, policy: str, code: int
+) -> None:
+    real = pipeline._step_class
+    monkeypatch.setattr(pipeline, "_step_class",
+                        lambda name: _Fragile if name == "whitespace" else real(name))
+    src = jsonl(tmp_path / "in.jsonl", [{"text": RAW}, {"text": "boom"}, {"text": RAW}])
+    out, rep = tmp_path / "out.jsonl", tmp_path / "r.json"
+    assert run(["clean", str(src), "-o", str(out), "--on-error", policy, "--report", str(rep),
+                "--no-progress"]) == code
+    assert (f"{src}:2: vntext failed on this record: IndexError: string index out of range"
+            in capsys.readouterr().err)
+    texts = [json.loads(x)["text"] for x in out.read_text().splitlines()] if out.exists() else []
+    assert texts == {"fail": [], "skip": [CLEAN, CLEAN], "keep": [CLEAN, "boom", CLEAN]}[policy]
+    assert report(rep)["errors"] == {"vntext failed": 1}

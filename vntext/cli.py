@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import glob
 import importlib
+import itertools
 import json
 import os
 import re
@@ -549,7 +550,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError)
 
 
 def _events(run: _Run, sources: list[Source]) -> Iterator[tuple[str, Source, Any]]:
-    """Events in output order: ("open"|"batch"|"error"|"close", source, payload)."""
+    """Events in output order: ("open"|"batch"|"raw"|"error"|"close", source, payload)."""
     opts = run.options
     for src in sources:
         if src.error:
@@ -563,6 +564,11 @@ def _events(run: _Run, sources: list[Source]) -> Iterator[tuple[str, Source, Any
                 nul = head.find(b"\0")
                 if nul >= 0:
                     yield "error", src, f"{src.path}:1: binary file (NUL byte at offset {nul})"
+                    if opts.on_error == "keep":
+                        chunk = head
+                        while chunk:
+                            yield "raw", src, chunk
+                            chunk = stream.read(1 << 20)
                     yield "close", src, None
                     continue
                 if not head:
@@ -581,7 +587,16 @@ def _events(run: _Run, sources: list[Source]) -> Iterator[tuple[str, Source, Any
 def _results(run: _Run, sources: list[Source], jobs: int
              ) -> Iterator[tuple[str, Source, Any, vio.BatchResult | None]]:
     """Run the batches (in workers when ``jobs > 1``) and yield results in order."""
-    events = _events(run, sources)
+    events: Iterator[tuple[str, Source, Any]] = _events(run, sources)
+    head: list[tuple[str, Source, Any]] = []
+    if jobs > 1:  # workers only pay off from the second batch on
+        for event in events:
+            head.append(event)
+            if sum(e[0] == "batch" for e in head) >= 2:
+                break
+        else:
+            jobs = 1
+    events = itertools.chain(head, events)
     if jobs <= 1:
         vio.init_worker(run.options)
         for kind, src, payload in events:
@@ -641,7 +656,6 @@ def _file_error(run: _Run, src: Source, message: str, doc: _Doc | None) -> None:
         if run.options.on_error == "keep":
             run.stats.kept += 1
             run.stats.records_out += 1
-            _copy_raw(run, src, doc)
             run.note(f"{message} (kept unchanged)")
             return
         run.stats.skipped += 1
@@ -649,17 +663,6 @@ def _file_error(run: _Run, src: Source, message: str, doc: _Doc | None) -> None:
         run.note(f"{message} (skipped)")
         return
     run.note(f"{message} ({'skipped' if run.options.on_error == 'skip' else 'kept'})")
-
-
-def _copy_raw(run: _Run, src: Source, doc: _Doc) -> None:
-    fh = vio.open_input(src.path)
-    try:
-        while chunk := fh.read(1 << 20):
-            run.stats.bytes_in += len(chunk)
-            run.stats.bytes_out += len(chunk)
-            _write(doc, chunk)
-    finally:
-        fh.close()
 
 
 def _write(doc: _Doc, data: bytes) -> None:
@@ -836,6 +839,11 @@ def _clean(args: argparse.Namespace) -> int:
                     run.progress.set_postfix(records=run.stats.records_in, refresh=False)
             elif kind == "error":
                 _file_error(run, src, payload, doc)
+            elif kind == "raw":  # a bad file kept as it is
+                assert doc is not None
+                run.stats.bytes_in += len(payload)
+                run.stats.bytes_out += len(payload)
+                _write(doc, payload)
             else:
                 assert doc is not None
                 _close(run, doc)

@@ -624,9 +624,12 @@ def _clean(
     text: str, options: Options, cleaner: Cleaner, result: BatchResult, record: int
 ) -> str:
     """Clean one text, recording counts, trace and removed lines as asked."""
-    if not options.explain:
-        return cleaner(text)
-    cleaned = cleaner.explain(text)
+    try:
+        if not options.explain:
+            return cleaner(text)
+        cleaned = cleaner.explain(text)
+    except Exception as exc:  # a bug in a step must not take the whole run down
+        raise RecordError(f"vntext failed on this record: {type(exc).__name__}: {exc}") from exc
     stats = result.stats
     for c in cleaned.changes:
         stats.rules[(c.step, c.rule)] += 1
@@ -784,7 +787,7 @@ def _reason(message: str) -> str:
     """A short error class for the report's counts ("invalid UTF-8", "missing field"...)."""
     for prefix in (
         "invalid", "malformed JSON", "record is not a JSON object", "missing field",
-        "line over", "no line break", "binary file",
+        "line over", "no line break", "binary file", "vntext failed",
     ):
         if message.startswith(prefix):
             return message.split(" at ")[0] if prefix == "invalid" else prefix
