@@ -95,8 +95,9 @@ def write_jsonl(docs: list[str], path: Path, mb: float) -> float:
     return written / 1e6
 
 
-def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MB) of the main process and MB/s of one ``vntext clean``."""
+def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, float, float, float]:
+    """Wall seconds, peak RSS (MB) of the main process, MB/s and CPU seconds (workers
+    included) of one ``vntext clean``."""
     cmd = [sys.executable, "-m", "vntext", "clean", str(corpus), "-o", str(out),
            "-j", str(jobs), "--no-progress", "-q"]
     t0 = time.perf_counter()
@@ -106,7 +107,8 @@ def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
-    return seconds, usage.ru_maxrss / 1024, corpus.stat().st_size / 1e6 / seconds
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, corpus.stat().st_size / 1e6 / seconds, cpu
 
 
 def cli_rows(docs: list[str], mb: float, jobs: list[int], rss_mb: float
@@ -120,11 +122,13 @@ def cli_rows(docs: list[str], mb: float, jobs: list[int], rss_mb: float
         notes.append(f"CLI corpus: {size:.1f} MB of JSONL ({len(docs)} documents repeated)")
         by_jobs: dict[int, float] = {}
         for j in jobs:
-            seconds, rss, mbps = run_cli(corpus, Path(tmp) / "out.jsonl", j)
+            load = os.getloadavg()[0]
+            seconds, rss, mbps, cpu = run_cli(corpus, Path(tmp) / "out.jsonl", j)
             by_jobs[j] = mbps
             rows.append((f"vntext clean -j {j} (CLI, jsonl)", mbps))
-            notes.append(f"vntext clean -j {j}: {seconds:.1f} s, peak RSS of the main "
-                         f"process {rss:.0f} MB")
+            notes.append(f"vntext clean -j {j}: {seconds:.1f} s wall, {cpu:.1f} s CPU "
+                         f"(workers included), peak RSS of the main process {rss:.0f} MB, "
+                         f"load average before {load:.1f}")
         if 1 in by_jobs:
             for j, mbps in by_jobs.items():
                 if j != 1:
@@ -132,7 +136,7 @@ def cli_rows(docs: list[str], mb: float, jobs: list[int], rss_mb: float
         if rss_mb:
             corpus.unlink()
             size = write_jsonl(docs, corpus, rss_mb)
-            seconds, rss, mbps = run_cli(corpus, Path(tmp) / "out.jsonl", 1)
+            seconds, rss, mbps, _ = run_cli(corpus, Path(tmp) / "out.jsonl", 1)
             notes.append(f"vntext clean -j 1 on {size:.0f} MB: {seconds:.0f} s, {mbps:.1f} MB/s, "
                          f"peak RSS {rss:.0f} MB")
     return rows, notes

@@ -661,3 +661,16 @@ def test_a_step_raising_is_a_bad_record_not_a_lost_run(
     texts = [json.loads(x)["text"] for x in out.read_text().splitlines()] if out.exists() else []
     assert texts == {"fail": [], "skip": [CLEAN, CLEAN], "keep": [CLEAN, "boom", CLEAN]}[policy]
     assert report(rep)["errors"] == {"vntext failed": 1}
+
+
+def test_lines_format_never_splits_a_record(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_bytes("một\u2028hai\rba\nbốn\n".encode())
+    out, trace, rep = tmp_path / "out.txt", tmp_path / "t.jsonl", tmp_path / "r.json"
+    assert run(["clean", str(src), "-o", str(out), "--format", "lines", "--trace", str(trace),
+                "--report", str(rep), *U, "-q"]) == 0
+    assert out.read_text("utf-8") == "một hai ba\nbốn\n"
+    first = json.loads(trace.read_text().splitlines()[0])
+    changes = [Change.from_dict(c) for c in first["changes"]]
+    assert apply_changes("một\u2028hai\rba", changes) == "một hai ba"
+    assert report(rep)["changes"]["steps"]["lines"] == {"line-break-in-record": 2}

@@ -714,7 +714,7 @@ def _consume(run: _Run, doc: _Doc, batch: vio.Batch, res: vio.BatchResult) -> No
     entries: dict[int, str] = {i: f'"changes": {js}' for i, js in res.trace}
     for i, action, message in res.bad:
         run.note(f"{message} ({action})")
-        entries[i] = f'"changes": [], "error": {json.dumps(message, ensure_ascii=False)}, ' \
+        entries[i] = f'"changes": [], "error": {vio.dumps_line(message)}, ' \
                      f'"action": "{action}"'
     if run.trace is not None:
         for i in sorted(entries):
@@ -763,7 +763,7 @@ def _removed_line(run: _Run, index: int, path: str, line: int, change: Change) -
         return
     entry = {"index": index, "file": path, "line": line, "class": change.label,
              "rule": change.rule, "text": change.before.rstrip("\r\n")}
-    run.removed.stream.write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+    run.removed.stream.write((vio.dumps_line(entry) + "\n").encode("utf-8"))
 
 
 def _progress(run: _Run, sources: list[Source]) -> Any:

@@ -47,7 +47,7 @@ from typing import IO, Any, NamedTuple, Protocol
 
 from vntext.config import Config
 from vntext.pipeline import Cleaner
-from vntext.trace import Change, Cleaned
+from vntext.trace import Change, Cleaned, Edit, apply_edits
 
 __all__ = [
     "COMPRESSIONS",
@@ -64,6 +64,7 @@ __all__ = [
     "Writer",
     "compression_for",
     "decode",
+    "dumps_line",
     "format_for",
     "init_worker",
     "locate_field",
@@ -528,7 +529,25 @@ def _walk(
 def _json_string(value: str, like: str) -> str:
     """``value`` as a JSON string literal, escaping non-ASCII only if ``like`` did."""
     ascii_only = like.isascii() and "\\u" in like
-    return json.dumps(value, ensure_ascii=ascii_only)
+    return json.dumps(value, ensure_ascii=ascii_only) if ascii_only else dumps_line(value)
+
+
+_LINE_BREAKING = re.compile("[\x85\u2028\u2029]")
+
+
+def dumps_line(value: object) -> str:
+    """JSON for one JSONL line: UTF-8 as is, but no character that splits lines.
+
+    JSON allows U+2028, U+2029 and U+0085 unescaped, yet Python's
+    ``str.splitlines`` and many JSONL readers break lines there.
+
+    >>> print(dumps_line({"text": "a\u2028b"}))
+    {"text": "a\\u2028b"}
+    """
+    out = json.dumps(value, ensure_ascii=False)
+    if _LINE_BREAKING.search(out):
+        out = _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+    return out
 
 
 # -- processing a batch (runs in the workers) ----------------------------------
@@ -621,21 +640,35 @@ def process_batch(batch: Batch) -> BatchResult:
 
 
 def _clean(
-    text: str, options: Options, cleaner: Cleaner, result: BatchResult, record: int
+    text: str,
+    options: Options,
+    cleaner: Cleaner,
+    result: BatchResult,
+    record: int,
+    one_line: bool = False,
 ) -> str:
-    """Clean one text, recording counts, trace and removed lines as asked."""
+    """Clean one text, recording counts, trace and removed lines as asked.
+
+    With ``one_line`` (the ``lines`` format) a line break a step produced
+    (from U+2028, a lone CR...) would split the record in two on output, so
+    it becomes a space, recorded as step ``lines``, rule
+    ``line-break-in-record``.
+    """
     try:
         if not options.explain:
-            return cleaner(text)
+            new = cleaner(text)
+            return _one_line(new, None) if one_line and "\n" in new else new
         cleaned = cleaner.explain(text)
     except Exception as exc:  # a bug in a step must not take the whole run down
         raise RecordError(f"vntext failed on this record: {type(exc).__name__}: {exc}") from exc
+    if one_line and "\n" in cleaned.text:
+        cleaned.text = _one_line(cleaned.text, cleaned.changes)
     stats = result.stats
     for c in cleaned.changes:
         stats.rules[(c.step, c.rule)] += 1
     if options.trace:
         result.trace.append(
-            (record, json.dumps([c.to_dict() for c in cleaned.changes], ensure_ascii=False))
+            (record, dumps_line([c.to_dict() for c in cleaned.changes]))
         )
     removed = cleaned.removed_lines
     if removed:
@@ -644,6 +677,20 @@ def _clean(
             for c in removed:
                 result.removed.append((record, _input_line(text, cleaned, c), c))
     return cleaned.text
+
+
+def _one_line(text: str, changes: list[Change] | None) -> str:
+    """``text`` with each line break turned into a space (one record stays one line).
+
+    >>> changes: list[Change] = []
+    >>> _one_line("a\\nb", changes), changes[0].rule
+    ('a b', 'line-break-in-record')
+    """
+    edits = [Edit(m.start(), m.end(), " ", "line-break-in-record") for m in _NEWLINE.finditer(text)]
+    return apply_edits(text, edits, "lines", changes)
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _input_line(text: str, cleaned: Cleaned, change: Change) -> int:
@@ -721,7 +768,7 @@ def _process_lines(batch: Batch, options: Options, cleaner: Cleaner, result: Bat
                 else:
                     data = text.encode("utf-8")
             else:
-                new = _clean(text, options, cleaner, result, record)
+                new = _clean(text, options, cleaner, result, record, one_line=True)
                 if new != text or decoded.encoding != "utf-8":
                     stats.changed += new != text
                     data = new.encode("utf-8")
