@@ -120,6 +120,13 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
         group.add_argument(flag, **kw)
 
 
+def _cores() -> int:
+    """Cores this process may run on (the affinity mask, not the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vntext",
@@ -148,7 +155,7 @@ def _build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--in-place", action="store_true", help="replace each input by its output")
     clean.add_argument("--backup", metavar="SUFFIX",
                        help="with --in-place: keep the original as INPUT+SUFFIX")
-    clean.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    clean.add_argument("-j", "--jobs", type=int, default=_cores(), metavar="N",
                        help="worker processes (default: all cores)")
     clean.add_argument("--encoding", default="utf-8", choices=sorted(vio.DECODERS),
                        help="how input bytes are decoded (default: utf-8)")
@@ -550,7 +557,11 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError)
 
 
 def _events(run: _Run, sources: list[Source]) -> Iterator[tuple[str, Source, Any]]:
-    """Events in output order: ("open"|"batch"|"raw"|"error"|"close", source, payload)."""
+    """Events in output order, each ``(kind, source, payload)``.
+
+    Kinds: "open", "batch" (a :class:`vio.Batch`), "raw" (bytes of a bad file
+    kept as they are), "binary" and "error" (a message), "close".
+    """
     opts = run.options
     for src in sources:
         if src.error:
@@ -563,7 +574,7 @@ def _events(run: _Run, sources: list[Source]) -> Iterator[tuple[str, Source, Any
                 head = stream.read(8192)
                 nul = head.find(b"\0")
                 if nul >= 0:
-                    yield "error", src, f"{src.path}:1: binary file (NUL byte at offset {nul})"
+                    yield "binary", src, f"{src.path}:1: binary file (NUL byte at offset {nul})"
                     if opts.on_error == "keep":
                         chunk = head
                         while chunk:
@@ -642,27 +653,35 @@ def _open(run: _Run, src: Source) -> _Doc:
     return doc
 
 
-def _file_error(run: _Run, src: Source, message: str, doc: _Doc | None) -> None:
-    """A file that cannot be read (or is binary): stop, skip it, or copy it as it is."""
-    run.stats.errors[vio._reason(message.split(": ", 1)[1]) if "binary" in message
-                     else "unreadable file"] += 1
+def _unreadable(run: _Run, message: str, doc: _Doc | None) -> None:
+    """A path that cannot be read (or fails mid-way): stop, or note it and go on."""
+    run.stats.errors["unreadable file"] += 1
     if run.options.on_error == "fail":
         raise Stop(message)
     run.files_failed += 1
-    if doc is not None and doc.blocks == 0 and "binary" in message:
-        run.stats.records_in += 1
-        run.stats.failed += 1
-        run.records += 1
-        if run.options.on_error == "keep":
-            run.stats.kept += 1
-            run.stats.records_out += 1
-            run.note(f"{message} (kept unchanged)")
-            return
+    if doc is not None and doc.blocks:
+        run.note(f"{message} (what was read before it was cleaned and written)")
+    else:
+        run.note(f"{message} (skipped: nothing could be read)")
+
+
+def _binary(run: _Run, message: str, doc: _Doc) -> None:
+    """A binary file is one bad record: stop, skip it, or copy it as it is."""
+    run.stats.errors["binary file"] += 1
+    if run.options.on_error == "fail":
+        raise Stop(message)
+    run.files_failed += 1
+    run.stats.records_in += 1
+    run.stats.failed += 1
+    run.records += 1
+    if run.options.on_error == "keep":
+        run.stats.kept += 1
+        run.stats.records_out += 1
+        run.note(f"{message} (kept unchanged)")
+    else:
         run.stats.skipped += 1
         doc.skipped = True
         run.note(f"{message} (skipped)")
-        return
-    run.note(f"{message} ({'skipped' if run.options.on_error == 'skip' else 'kept'})")
 
 
 def _write(doc: _Doc, data: bytes) -> None:
@@ -838,7 +857,10 @@ def _clean(args: argparse.Namespace) -> int:
                     run.progress.update(res.stats.bytes_in)
                     run.progress.set_postfix(records=run.stats.records_in, refresh=False)
             elif kind == "error":
-                _file_error(run, src, payload, doc)
+                _unreadable(run, payload, doc)
+            elif kind == "binary":
+                assert doc is not None
+                _binary(run, payload, doc)
             elif kind == "raw":  # a bad file kept as it is
                 assert doc is not None
                 run.stats.bytes_in += len(payload)

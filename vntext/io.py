@@ -360,7 +360,7 @@ def read_batches(
         elif fmt == "txt":
             cut = _paragraph_cut(buf)
             if cut <= 0 and len(buf) >= cap:
-                cut = buf.rfind(b"\n") + 1
+                cut = _line_cut(buf)
         else:
             cut = buf.rfind(b"\n") + 1
         if cut <= 0:
@@ -405,6 +405,17 @@ def _paragraph_cut(buf: bytes) -> int:
         if cut < len(buf):
             return cut
         end = p
+
+
+def _line_cut(buf: bytes) -> int:
+    """Index after the last line with text in ``buf`` (a blank run at the end stays whole).
+
+    The fallback when no paragraph break was found within the cap; only a
+    buffer of nothing but blank lines is cut at its last line end.
+    """
+    content = len(buf.rstrip(b" \t\r\n"))
+    nl = buf.find(b"\n", content)
+    return nl + 1 if content and nl >= 0 else buf.rfind(b"\n") + 1
 
 
 def _drop_line(stream: Reader, buf: bytes) -> tuple[bytes, bool]:
