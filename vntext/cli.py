@@ -104,19 +104,22 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
         if default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING:
             default = f.default_factory()
         text = helps.get(f.name, "")
+        shown = "" if "default" in text else f" (default: {default!r})"
         kw: dict[str, Any] = {"dest": "cfg_" + f.name, "default": None}
-        if choices:
-            kw.update(choices=list(choices), help=f"{text} (default: {default})")
+        if choices and f.metadata.get("multiple"):
+            kw.update(metavar=",".join(choices), help=f"{text} (comma-separated){shown}")
+        elif choices:
+            kw.update(choices=list(choices), help=f"{text}{shown}")
         elif isinstance(default, bool):
-            kw.update(action=argparse.BooleanOptionalAction, help=f"{text} (default: {default})")
+            kw.update(action=argparse.BooleanOptionalAction, help=f"{text}{shown}")
         elif bounds is not None or isinstance(default, (int, float)):
             kind = int if isinstance(default, int) and not isinstance(default, bool) else float
             span = f"; {bounds[0]} to {bounds[1]}" if bounds else ""
             kw.update(type=kind, metavar="N", help=f"{text} (default: {default}{span})")
         elif isinstance(default, (tuple, list)):
-            kw.update(type=_csv, metavar="A,B", help=f"{text} (comma-separated)")
+            kw.update(type=_csv, metavar="A,B", help=f"{text} (comma-separated){shown}")
         else:
-            kw.update(metavar="VALUE", help=f"{text} (default: {default})")
+            kw.update(metavar="VALUE", help=f"{text}{shown}")
         group.add_argument(flag, **kw)
 
 
