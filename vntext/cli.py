@@ -346,7 +346,7 @@ def _demo(args: argparse.Namespace, out: IO[str]) -> int:
     if removed:
         out.write(f"{len(removed)} lines removed:\n")
         for c in removed:
-            out.write(f"  [{c.label}] {c.rule}: {show(c.before.rstrip(chr(10)))}\n")
+            out.write(f"  [{c.label}] {c.rule}: {show(c.before.strip(chr(10)))}\n")
     out.write("Run `vntext explain TEXT` to see each change with its position.\n")
     return EXIT_OK
 
@@ -784,7 +784,7 @@ def _removed_line(run: _Run, index: int, path: str, line: int, change: Change) -
     if run.removed is None:
         return
     entry = {"index": index, "file": path, "line": line, "class": change.label,
-             "rule": change.rule, "text": change.before.rstrip("\r\n")}
+             "rule": change.rule, "text": change.before.strip("\r\n")}
     run.removed.stream.write((vio.dumps_line(entry) + "\n").encode("utf-8"))
 
 

@@ -686,7 +686,8 @@ def _clean(
         stats.removed_lines += len(removed)
         if options.removed:
             for c in removed:
-                result.removed.append((record, _input_line(text, cleaned, c), c))
+                skip = len(c.before) - len(c.before.lstrip("\r\n"))  # blank lines taken along
+                result.removed.append((record, _input_line(text, cleaned, c, skip), c))
     return cleaned.text
 
 
@@ -704,8 +705,8 @@ def _one_line(text: str, changes: list[Change] | None) -> str:
 _NEWLINE = re.compile("\n")
 
 
-def _input_line(text: str, cleaned: Cleaned, change: Change) -> int:
-    """The 1-based line of ``text`` (the input) where ``change`` starts.
+def _input_line(text: str, cleaned: Cleaned, change: Change, offset: int = 0) -> int:
+    """The 1-based line of ``text`` (the input) at ``offset`` into ``change``.
 
     The change's offset refers to the text its step received; earlier
     steps' changes are undone one step at a time to map it back.
@@ -720,7 +721,7 @@ def _input_line(text: str, cleaned: Cleaned, change: Change) -> int:
             groups.append([c])
     if groups and groups[-1][0].step == change.step:
         groups.pop()
-    pos = change.start
+    pos = change.start + offset
     for group in reversed(groups):
         delta = 0
         inside: int | None = None
