@@ -129,11 +129,17 @@ def test_register_decoder_is_the_extension_point() -> None:
     def latin(data: bytes) -> vio.DecodedText:
         return vio.DecodedText(data.decode("latin-1"), "latin-1")
 
+    def picky(data: bytes) -> vio.DecodedText:
+        raise ValueError("no candidate encoding reads these bytes")
+
     vio.register_decoder("test-latin", latin)
+    vio.register_decoder("test-picky", picky)
     try:
         assert vio.decode(b"\xe0", "test-latin") == ("à", "latin-1")
+        with pytest.raises(vio.RecordError, match=r"^invalid text: no candidate encoding"):
+            vio.decode(b"x", "test-picky")
     finally:
-        del vio.DECODERS["test-latin"]
+        del vio.DECODERS["test-latin"], vio.DECODERS["test-picky"]
 
 
 # -- AtomicOutput ------------------------------------------------------------------------

@@ -145,8 +145,9 @@ def _decode_utf8(data: bytes) -> DecodedText:
     return DecodedText(data.decode("utf-8"), "utf-8")
 
 
-#: ``--encoding`` name -> decoder. A decoder raises :class:`UnicodeDecodeError`
-#: (or :class:`RecordError`) for bytes it cannot decode.
+#: ``--encoding`` name -> decoder. A decoder raises :class:`ValueError` (such
+#: as :class:`UnicodeDecodeError`) for bytes it cannot decode; the record is
+#: then bad, and ``--on-error`` decides.
 DECODERS: dict[str, Callable[[bytes], Decoded]] = {"utf-8": _decode_utf8}
 
 
@@ -170,6 +171,10 @@ def decode(data: bytes, encoding: str = "utf-8") -> Decoded:
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex()
         raise RecordError(f"invalid {exc.encoding.upper()} at byte {exc.start} (0x{bad})") from None
+    except RecordError:
+        raise
+    except ValueError as exc:  # a detector that found no reading (its own error type)
+        raise RecordError(f"invalid text: {exc}") from None
 
 
 # -- opening files -------------------------------------------------------------
@@ -846,7 +851,7 @@ def _reason(message: str) -> str:
     """A short error class for the report's counts ("invalid UTF-8", "missing field"...)."""
     for prefix in (
         "invalid", "malformed JSON", "record is not a JSON object", "missing field",
-        "line over", "no line break", "binary file", "vntext failed",
+        "line over", "no line break", "binary file", "vntext failed", "invalid text",
     ):
         if message.startswith(prefix):
             return message.split(" at ")[0] if prefix == "invalid" else prefix
