@@ -621,6 +621,8 @@ class BatchResult:
     set when ``--on-error fail`` stops the batch; ``bad`` lists the other
     bad records as messages. ``chars`` is the decoded length of a ``txt``
     block (its offset in the document is the sum over previous blocks).
+    A record counts as changed when its output bytes differ from its input
+    (a legacy encoding decoded to UTF-8 is a change).
     """
 
     out: bytes = b""
@@ -777,7 +779,6 @@ def _process_lines(batch: Batch, options: Options, cleaner: Cleaner, result: Bat
                 start, end, value = locate_field(text, options.field)
                 new = _clean(str(value), options, cleaner, result, record)
                 if new != value:
-                    stats.changed += 1
                     text = text[:start] + _json_string(new, text[start:end]) + text[end:]
                     data = text.encode("utf-8")
                 elif decoded.encoding == "utf-8":
@@ -786,11 +787,8 @@ def _process_lines(batch: Batch, options: Options, cleaner: Cleaner, result: Bat
                     data = text.encode("utf-8")
             else:
                 new = _clean(text, options, cleaner, result, record, one_line=True)
-                if new != text or decoded.encoding != "utf-8":
-                    stats.changed += new != text
-                    data = new.encode("utf-8")
-                else:
-                    data = raw
+                data = raw if new == text and decoded.encoding == "utf-8" else new.encode("utf-8")
+            stats.changed += data is not raw and data != raw
         except RecordError as exc:
             message = f"{batch.file}:{line_no}: {exc}"
             stats.errors[_reason(str(exc))] += 1
@@ -824,8 +822,9 @@ def _process_block(batch: Batch, options: Options, cleaner: Cleaner, result: Bat
         stats.encodings[decoded.encoding] += 1
         result.chars = len(decoded.text)
         new = _clean(decoded.text, options, cleaner, result, 0)
-        result.changed = new != decoded.text
-        result.out = new.encode("utf-8")
+        result.out = batch.data if new == decoded.text and decoded.encoding == "utf-8" \
+            else new.encode("utf-8")
+        result.changed = result.out != batch.data
     except RecordError as exc:
         message = f"{batch.file}:{_block_line(batch, exc)}: {exc}"
         stats.errors[_reason(str(exc))] += 1
