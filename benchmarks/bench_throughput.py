@@ -95,11 +95,12 @@ def write_jsonl(docs: list[str], path: Path, mb: float) -> float:
     return written / 1e6
 
 
-def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, float, float, float]:
-    """Wall seconds, peak RSS (MB) of the main process, MB/s and CPU seconds (workers
-    included) of one ``vntext clean``."""
+def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, float, float, dict[str, float]]:
+    """Wall seconds, peak RSS (MB) of the main process, MB/s and CPU seconds (of the
+    main process and of the workers, from ``--report``) of one ``vntext clean``."""
+    report = out.with_suffix(".report.json")
     cmd = [sys.executable, "-m", "vntext", "clean", str(corpus), "-o", str(out),
-           "-j", str(jobs), "--no-progress", "-q"]
+           "-j", str(jobs), "--no-progress", "-q", "--report", str(report)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -107,7 +108,7 @@ def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, float, float, fl
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
-    cpu = usage.ru_utime + usage.ru_stime
+    cpu = json.loads(report.read_text())["cpu_seconds"]
     return seconds, usage.ru_maxrss / 1024, corpus.stat().st_size / 1e6 / seconds, cpu
 
 
@@ -121,18 +122,26 @@ def cli_rows(docs: list[str], mb: float, jobs: list[int], rss_mb: float
         size = write_jsonl(docs, corpus, mb)
         notes.append(f"CLI corpus: {size:.1f} MB of JSONL ({len(docs)} documents repeated)")
         by_jobs: dict[int, float] = {}
+        cpu_total: dict[int, float] = {}
         for j in jobs:
             load = os.getloadavg()[0]
             seconds, rss, mbps, cpu = run_cli(corpus, Path(tmp) / "out.jsonl", j)
             by_jobs[j] = mbps
+            cpu_total[j] = cpu["main"] + cpu["workers"]
             rows.append((f"vntext clean -j {j} (CLI, jsonl)", mbps))
-            notes.append(f"vntext clean -j {j}: {seconds:.1f} s wall, {cpu:.1f} s CPU "
-                         f"(workers included), peak RSS of the main process {rss:.0f} MB, "
-                         f"load average before {load:.1f}")
+            notes.append(f"vntext clean -j {j}: {seconds:.1f} s wall; CPU {cpu['main']:.1f} s "
+                         f"main + {cpu['workers']:.1f} s workers; peak RSS of the main process "
+                         f"{rss:.0f} MB; load average before {load:.1f}")
+            if j > 1:
+                # on j idle cores the wall time is bounded by the busiest process
+                ideal = max(cpu["main"], cpu_total[j] / j)
+                notes.append(f"  -j {j} on {j} idle cores (from CPU time): about "
+                             f"{size / ideal:.1f} MB/s")
         if 1 in by_jobs:
             for j, mbps in by_jobs.items():
                 if j != 1:
-                    notes.append(f"speed-up -j {j} / -j 1: {mbps / by_jobs[1]:.2f}x")
+                    notes.append(f"speed-up -j {j} / -j 1, wall clock: {mbps / by_jobs[1]:.2f}x; "
+                                 f"CPU time -j {j} / -j 1: {cpu_total[j] / cpu_total[1]:.2f}x")
         if rss_mb:
             corpus.unlink()
             size = write_jsonl(docs, corpus, rss_mb)

@@ -528,6 +528,7 @@ class _Run:
     removed: vio.AtomicOutput | None = None
     shared: _Sink | None = None
     progress: Any = None
+    cpu_start: tuple[float, float] = (0.0, 0.0)
 
     def note(self, message: str) -> None:
         self.messages.append(message)
@@ -838,6 +839,7 @@ def _clean(args: argparse.Namespace) -> int:
         _finish(run, "stopped", 0.0)
         return EXIT_FAILED
     t0 = time.perf_counter()
+    run.cpu_start = _cpu()
     status, code = "ok", EXIT_OK
     doc: _Doc | None = None
     previous = signal.getsignal(signal.SIGTERM)
@@ -925,6 +927,17 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Interrupted()
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds used so far by this process and by its finished children (the workers)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows has no getrusage
+        return time.process_time(), 0.0
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
+
+
 def _finish(run: _Run, status: str, seconds: float) -> None:
     """Write ``--report`` and the summary on stderr."""
     s = run.stats
@@ -947,6 +960,8 @@ def _finish(run: _Run, status: str, seconds: float) -> None:
         "errors": dict(s.errors),
         "error_messages": run.messages[:100],
         "seconds": round(seconds, 3),
+        "cpu_seconds": {k: round(v - s0, 3) for k, v, s0 in
+                        zip(("main", "workers"), _cpu(), run.cpu_start, strict=True)},
         "mb_per_s": round(mb / seconds, 2) if seconds > 0 else None,
     }
     if run.args.report:
