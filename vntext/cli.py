@@ -938,6 +938,18 @@ def _cpu() -> tuple[float, float]:
     return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
 
 
+def _peak_rss_mb() -> float | None:
+    """Peak resident memory of this process (Linux ``VmHWM``), or None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def _finish(run: _Run, status: str, seconds: float) -> None:
     """Write ``--report`` and the summary on stderr."""
     s = run.stats
@@ -963,6 +975,7 @@ def _finish(run: _Run, status: str, seconds: float) -> None:
         "cpu_seconds": {k: round(v - s0, 3) for k, v, s0 in
                         zip(("main", "workers"), _cpu(), run.cpu_start, strict=True)},
         "mb_per_s": round(mb / seconds, 2) if seconds > 0 else None,
+        "peak_rss_mb": _peak_rss_mb(),
     }
     if run.args.report:
         try:
