@@ -248,3 +248,43 @@ def test_table_is_well_formed() -> None:
         for a, b in ranges:
             assert 0 <= a <= b < 0x110000
     assert (0x00A0, 0x00A0) in classes["space"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ÐÐ", "ÐĐ", "ÐH Ðinh", "Ðinh Vie\u0302\u0323t", "Ð\u200binh Bộ", "ðe ðe", "H\u00d0\u00d0"],
+)
+def test_lookalike_decisions_are_idempotent(text: str) -> None:
+    once = normalize_unicode(text)
+    assert normalize_unicode(once) == once
+
+
+def test_obfuscation_is_removed_to_a_fixed_point() -> None:
+    # Two decorations: the second run is only three long once the first is gone.
+    text = "a\u0336b\u0336c\u0336\u0336\u033cy\u033cz\u033c\nnext"
+    out, rules = explain(text)
+    assert out == "abcyz\nnext"
+    assert rules == ["obfuscation"]
+    assert normalize_unicode(out) == out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u00a0\u0300\u200c",  # marks whose base an earlier edit replaced
+        "\u00a0\u0300\u0300",
+        "\r\u0301\u200d",
+        "\u200b\u00d0\u1ea0",  # Ð after an invisible character is word-initial
+        "Vi\u1ec7\u200dt",  # a joiner after a Vietnamese letter is Latin context
+        "\u2028\u0300\u0300",
+        "0\x1f\u00d0",  # a removed control does not split a word
+        "0\u0329\x1f\u03290\u0329",  # nor an obfuscated run
+        "0\u03290\u0329\u03290\u0329",  # a doubled decoration is still one unit
+        "\u0370\u200c\u2000",  # a joiner before a space separator
+        "\u0370\u200c\u200b",  # a joiner before an invisible character
+    ],
+)
+def test_idempotent_on_edge_cases_found_by_hypothesis(text: str) -> None:
+    once = normalize_unicode(text)
+    assert normalize_unicode(once) == once
+    assert clean_and_explain(once, UNICODE_ONLY).changes == []

@@ -48,6 +48,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+import regex
 import unicodedata2
 
 from vntext.config import Config
@@ -72,12 +73,17 @@ LINE_BREAKS = ("\r\n", "\r", "\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029")
 _LINE_BREAK_CHARS = "\r\x0b\x0c\x85\u2028\u2029"
 _CONTROLS = "\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f"
 _INVISIBLES = (
-    "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u00ad\u034f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
     "\u2060-\u2064\u206a-\u206f\u2066-\u2069\u3164\ufeff\uffa0"
 )
 _JOINERS = "\u200c\u200d"
 #: Characters next to which ZWJ/ZWNJ are junk: Latin script, ASCII, spaces.
 _LATIN = "\x00-\u024f\u1e00-\u1eff"
+
+
+def _is_latin(c: str) -> bool:
+    return c <= "\u024f" or "\u1e00" <= c <= "\u1eff"
+
 _LOOKALIKES = {"\u00d0": "\u0110", "\u00f0": "\u0111"}
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -106,9 +112,10 @@ def _vietnamese_letters() -> frozenset[str]:
 
 
 _VN_LETTERS = _vietnamese_letters()
-#: Letters only Vietnamese uses (not Latin-1): one of them marks a word as
-#: Vietnamese, while ``ó`` or ``á`` could be Icelandic too.
-_VN_SPECIFIC = frozenset(c for c in _VN_LETTERS if ord(c) > 0xFF)
+#: Letters only Vietnamese uses (not Latin-1, and not đ, which the
+#: look-alike rule itself produces): one of them marks a word as Vietnamese,
+#: while ``ó`` or ``á`` could be Icelandic too.
+_VN_SPECIFIC = frozenset(c for c in _VN_LETTERS if ord(c) > 0xFF and c not in "đĐ")
 _VN_EVIDENCE = re.compile("[" + "".join(sorted(_VN_SPECIFIC)) + "]")
 _NORDIC = frozenset("ÞþÆæÖöØøÅå")
 _VN_SYLLABLE_SHAPE = re.compile(r"đ[aeiouy]{1,3}(?:c|ch|m|n|ng|nh|p|t)?")
@@ -218,18 +225,31 @@ def _class(ranges: Iterable[tuple[int, int]]) -> str:
 
 
 class _Patterns:
-    """Compiled expressions, built once per process on first use."""
+    """Compiled expressions, built once per process on first use.
 
-    def __init__(self) -> None:
+    ``re`` compiles a class of BMP characters into a bitmap, but a class with
+    characters beyond U+FFFF into a list of ranges scanned one by one (about
+    a hundred times slower). So the scanning expressions come in two
+    variants: BMP-only, used for almost all text, and full, used only for
+    text that holds a suspect character beyond U+FFFF (see
+    :func:`_has_astral_suspect`).
+    """
+
+    def __init__(self, bmp_only: bool) -> None:
         classes = character_classes()
-        comb = _class(classes["combining"])
-        other = _class(classes["decomposes"]) + "".join(_LOOKALIKES)
-        space = _class(classes["space"])
+
+        def cls(name: str) -> str:
+            ranges = classes[name]
+            if bmp_only:
+                ranges = [(a, min(b, 0xFFFF)) for a, b in ranges if a <= 0xFFFF]
+            return _class(ranges)
+
+        comb = cls("combining")
+        other = cls("decomposes") + "".join(_LOOKALIKES)
+        space = cls("space")
         removable = _CONTROLS + _INVISIBLES + _JOINERS
         #: Anything that may need work; clean text has none of it.
-        self.suspect = re.compile(
-            f"[{comb}{other}{space}{removable}{_LINE_BREAK_CHARS}]"
-        )
+        self.suspect = re.compile(f"[{comb}{other}{space}{removable}{_LINE_BREAK_CHARS}]")
         self.slow = re.compile(
             f"(?P<lb>(?:\\r\\n?|[{_LINE_BREAK_CHARS}])+)"
             f"|(?P<sp>[{space}]+)"
@@ -239,42 +259,74 @@ class _Patterns:
         self.combining = re.compile(f"[{comb}]")
         self.control = re.compile(f"[{_CONTROLS}]")
         self.removable = re.compile(f"[{removable}]")
+        # Next to Latin text, a space, a line break, an invisible character or
+        # the edge of the text (as they will be after this step), a joiner
+        # joins nothing.
+        latin = _LATIN + space + _LINE_BREAK_CHARS + _CONTROLS + _INVISIBLES
         self.joiner_junk = re.compile(
-            f"(?<![^{_LATIN}])[{_JOINERS}]+|[{_JOINERS}]+(?![^{_LATIN}])"
+            f"(?<![^{latin}])[{_JOINERS}]+|[{_JOINERS}]+(?![^{latin}])"
         )
         self.decoration = re.compile(f"[{_DECORATIONS}]")
+        # Invisible and control characters between the units do not break a
+        # run (they go too, so cleaning again must see the same run).
+        mark = f"[{comb}{removable}]"
         self.obfuscated = re.compile(
-            f"[{_DECORATION_BASES}][{comb}]*?([{_DECORATIONS}])[{comb}]*?"
-            f"(?:[{_DECORATION_BASES}](?:(?!\\1)[{comb}])*\\1(?:(?!\\1)[{comb}])*){{2,}}"
+            f"[{_DECORATION_BASES}]{mark}*?([{_DECORATIONS}]){mark}*"
+            f"(?:[{removable}]*[{_DECORATION_BASES}](?:(?!\\1){mark})*\\1{mark}*){{2,}}"
         )
         self.trailing_combining = re.compile(f"[{comb}]*")
 
 
 @cache
-def _patterns() -> _Patterns:
-    return _Patterns()
+def _patterns(bmp_only: bool) -> _Patterns:
+    return _Patterns(bmp_only)
+
+
+_ASTRAL = regex.compile("[\U00010000-\U0010FFFF]")
+
+
+@cache
+def _astral_suspects() -> frozenset[str]:
+    classes = character_classes()
+    return frozenset(
+        chr(cp)
+        for name in ("combining", "decomposes", "space")
+        for a, b in classes[name]
+        for cp in range(max(a, 0x10000), b + 1)
+    )
+
+
+def _has_astral_suspect(text: str) -> bool:
+    """Whether ``text`` holds a combining or NFC-changed character beyond U+FFFF."""
+    m = _ASTRAL.search(text)
+    if m is None:
+        return False
+    suspects = _astral_suspects()
+    return any(c in suspects for c in _ASTRAL.findall(text, m.start()))
 
 
 # -- fixing one combining sequence ------------------------------------------
 
-_SEQUENCE_CACHE: dict[str, tuple[str, str]] = {}
+_SEQUENCE_CACHE: dict[tuple[str, bool], tuple[str, str]] = {}
 _CACHE_LIMIT = 65536
 
 
-def _fix_sequence(seq: str) -> tuple[str, str]:
-    """Normalise a base character with its marks: ``(replacement, rule)``."""
-    hit = _SEQUENCE_CACHE.get(seq)
+def _fix_sequence(seq: str, pats: _Patterns, latin: bool) -> tuple[str, str]:
+    """Normalise a base character with its marks: ``(replacement, rule)``.
+
+    ``latin`` says whether the character the marks sit on is Latin (or a
+    space, or the start of a line): there, ZWJ/ZWNJ are junk and a doubled
+    mark is a typo; on an emoji or an Indic letter they are left alone.
+    """
+    key = (seq, latin)
+    hit = _SEQUENCE_CACHE.get(key)
     if hit is not None:
         return hit
-    pats = _patterns()
     rule = "nfc"
     text = seq
     if pats.removable.search(text):
-        keep_joiners = bool(text) and text[0] not in _JOINERS and ord(text[0]) > 0x24F
         kept = "".join(
-            c
-            for c in text
-            if not pats.removable.fullmatch(c) or (keep_joiners and c in _JOINERS)
+            c for c in text if not pats.removable.fullmatch(c) or (not latin and c in _JOINERS)
         )
         if kept != text:
             rule = "control" if pats.control.search(text) else "invisible"
@@ -286,8 +338,10 @@ def _fix_sequence(seq: str) -> tuple[str, str]:
         base, marks = decomposed[0], decomposed[1:]
     else:
         base, marks = "", decomposed
-    if base and ord(base) <= 0x24F and marks:
-        deduped = "".join(m for i, m in enumerate(marks) if i == 0 or m != marks[i - 1])
+    if latin and marks:
+        deduped = "".join(
+            m for i, m in enumerate(marks) if i == 0 or m != marks[i - 1] or m > "\u036f"
+        )
         if deduped != marks:
             rule = "duplicate-mark"
             marks = deduped
@@ -306,7 +360,7 @@ def _fix_sequence(seq: str) -> tuple[str, str]:
     out = (result, rule)
     if len(_SEQUENCE_CACHE) >= _CACHE_LIMIT:
         _SEQUENCE_CACHE.clear()
-    _SEQUENCE_CACHE[seq] = out
+    _SEQUENCE_CACHE[key] = out
     return out
 
 
@@ -325,7 +379,16 @@ def _word_around(text: str, i: int) -> tuple[int, int]:
 
 
 def _is_word_char(c: str) -> bool:
-    return c.isalnum() or unicodedata2.category(c)[0] == "M"
+    """Letters, digits, marks, and the characters this step removes (transparent)."""
+    return (
+        c.isalnum()
+        or unicodedata2.category(c) in _WORD_CATEGORIES
+        or _patterns(bmp_only=False).removable.match(c) is not None
+    )
+
+
+_WORD_CATEGORIES = frozenset({"Mn", "Mc", "Me", "Cf"})
+_CONSONANTS = frozenset("BCDFGHJKLMNPQRSTVWXZĐ")
 
 
 def _is_vietnamese_d(text: str, i: int) -> bool:
@@ -336,39 +399,62 @@ def _is_vietnamese_d(text: str, i: int) -> bool:
     word-initial Ð/ð in a word that is Vietnamese (a letter only Vietnamese
     uses, an all-consonant acronym such as ``ÐH``, or a Vietnamese syllable
     shape with Vietnamese text nearby), or Ð in an all-consonant acronym.
+
+    The word and its surroundings are judged as this step will leave them
+    (NFC, invisible characters gone, every Ð read as Đ), so that cleaning
+    the output again decides the same way.
     """
     start, end = _word_around(text, i)
-    word = unicodedata2.normalize("NFC", text[start:end])
+    word = _as_output(text[start:end]).translate(_READ_ETH_AS_D)
     if any(c in _NORDIC for c in word):
         return False
     letters = [c for c in word if c.isalpha()]
-    if i > start:
-        return (
-            text[i] == "\u00d0"
-            and len(word) <= 8
-            and all(c in "ÐĐ" or ("A" <= c <= "Z" and c not in "AEIOUY") for c in letters)
-        )
+    if _as_output(text[start:i]):  # not the first letter of its word
+        return text[i] == "\u00d0" and len(letters) <= 8 and all(c in _CONSONANTS for c in letters)
     rest = word[1:]
     if any(c in _VN_SPECIFIC for c in rest):
         return True
-    if rest and all(c.isdigit() or ("A" <= c <= "Z" and c not in "AEIOUY") for c in rest):
+    if rest and all(c.isdigit() or c in _CONSONANTS for c in rest):
         return True
     decomposed = unicodedata2.normalize("NFD", "đ" + rest.lower())
     bare = "".join(c for c in decomposed if not unicodedata2.combining(c))
     if not _VN_SYLLABLE_SHAPE.fullmatch(unicodedata2.normalize("NFC", bare)):
         return False
-    return bool(_VN_EVIDENCE.search(text, max(0, start - 80), min(len(text), end + 80)))
+    window = _as_output(text[max(0, start - 80) : min(len(text), end + 80)])
+    return bool(_VN_EVIDENCE.search(window))
+
+
+_READ_ETH_AS_D = str.maketrans(_LOOKALIKES)
+
+
+def _as_output(text: str) -> str:
+    """``text`` roughly as the step leaves it: NFC, without the characters it removes."""
+    removable = _patterns(bmp_only=False).removable
+    plain: str = unicodedata2.normalize(
+        "NFC",
+        "".join(
+            c for c in text if unicodedata2.category(c) != "Cf" and not removable.match(c)
+        ),
+    )
+    return plain
 
 
 # -- the step ----------------------------------------------------------------
 
 
-def _edits(text: str) -> list[Edit]:
-    pats = _patterns()
+def _edits(text: str, pats: _Patterns) -> list[Edit]:
     edits: list[Edit] = []
     prev_end = 0
-    for m in pats.slow.finditer(text):
+    pos = 0
+    while True:
+        found = pats.suspect.search(text, pos)
+        if found is None:
+            break
+        m = pats.slow.match(text, found.start())
+        if m is None:  # pragma: no cover - every suspect starts some alternative
+            raise AssertionError(f"unicode: no rule for {text[found.start()]!r}")
         start, end = m.span()
+        pos = end
         kind = m.lastgroup
         if kind == "lb":
             run = m.group()
@@ -376,57 +462,91 @@ def _edits(text: str) -> list[Edit]:
         elif kind == "sp":
             edits.append(Edit(start, end, " " * (end - start), "space-separator"))
         elif kind == "rm":
-            edits.extend(_removals(text, start, end))
+            edits.extend(_removals(text, start, end, pats))
         elif text[start] in _LOOKALIKES and end == start + 1:
             if _is_vietnamese_d(text, start):
                 edits.append(Edit(start, end, _LOOKALIKES[text[start]], "lookalike"))
         else:
             first = text[start]
-            if (
-                start > prev_end
-                and text[start - 1] != "\n"
-                and (pats.combining.match(first) or pats.removable.match(first))
-            ):
-                start -= 1  # the base character the marks belong to
-            after, rule = _fix_sequence(text[start:end])
+            if pats.combining.match(first) or pats.removable.match(first):
+                # The marks sit on the character before, even when an earlier
+                # edit (an NBSP made a space) took it.
+                base = text[start - 1] if start > 0 else "\n"
+                if start > prev_end and base != "\n":
+                    start -= 1
+            else:
+                base = first
+            latin = (
+                _is_latin(base)
+                or base in _JOINERS
+                or base in _LINE_BREAK_CHARS
+                or unicodedata2.category(base) == "Zs"
+            )
+            after, rule = _fix_sequence(text[start:end], pats, latin)
             edits.append(Edit(start, end, after, rule))
         prev_end = end
     if pats.decoration.search(text):
-        edits = _with_obfuscation(text, edits)
+        edits = _with_obfuscation(text, edits, pats)
     return edits
 
 
-def _with_obfuscation(text: str, edits: list[Edit]) -> list[Edit]:
+def _with_obfuscation(text: str, edits: list[Edit], pats: _Patterns) -> list[Edit]:
     """Replace runs decorated with one mark on every character by their plain form.
 
-    Edits that touch a run are folded into it: the run is normalised as a
-    whole once its decoration is gone.
+    Each line holding such a run becomes one edit: its runs lose their
+    decoration and the line is normalised again, until nothing changes (a
+    run next to another with a different mark can only be seen once the
+    first is gone). Other edits on the line are folded into it.
     """
-    pats = _patterns()
-    runs: list[tuple[int, int, str]] = []
+    lines: list[tuple[int, int]] = []
     for m in pats.obfuscated.finditer(text):
-        trailing = pats.trailing_combining.match(text, m.end())
-        runs.append((m.start(), trailing.end() if trailing else m.end(), m.group(1)))
-    if not runs:
+        start, end = _line_around(text, m.start())
+        if lines and lines[-1][0] == start:
+            continue
+        lines.append((start, end))
+    if not lines:
         return edits
-    kept: list[Edit] = []
-    for edit in edits:
-        for i, (s, e, mark) in enumerate(runs):
-            if edit.start < e and s < edit.end:
-                runs[i] = (min(s, edit.start), max(e, edit.end), mark)
+    kept = [e for e in edits if not any(s < e.end and e.start < t for s, t in lines)]
+    for start, end in lines:
+        line = text[start:end]
+        for _ in range(len(line)):  # each round removes at least one mark
+            plain = _normalize(_strip_decorations(line, pats), None)
+            if plain == line:
                 break
-        else:
-            kept.append(edit)
-    for s, e, mark in runs:
-        plain = _normalize(text[s:e].replace(mark, ""), None)
-        kept.append(Edit(s, e, plain, "obfuscation"))
+            line = plain
+        kept.append(Edit(start, end, line, "obfuscation"))
     kept.sort(key=lambda e: e.start)
     return kept
 
 
-def _removals(text: str, start: int, end: int) -> list[Edit]:
+def _strip_decorations(line: str, pats: _Patterns) -> str:
+    """``line`` without the decoration mark of each obfuscated run in it."""
+    parts = []
+    pos = 0
+    for m in pats.obfuscated.finditer(line):
+        trailing = pats.trailing_combining.match(line, m.end())
+        end = trailing.end() if trailing else m.end()
+        parts.append(line[pos : m.start()])
+        parts.append(line[m.start() : end].replace(m.group(1), ""))
+        pos = end
+    parts.append(line[pos:])
+    return "".join(parts)
+
+
+_LINE_BREAK = re.compile(f"[\n{_LINE_BREAK_CHARS}]")
+
+
+def _line_around(text: str, i: int) -> tuple[int, int]:
+    """The line holding ``text[i]``, by this step's definition of a line break."""
+    start = i
+    while start > 0 and not _LINE_BREAK.match(text, start - 1):
+        start -= 1
+    found = _LINE_BREAK.search(text, i)
+    return start, found.start() if found else len(text)
+
+
+def _removals(text: str, start: int, end: int, pats: _Patterns) -> list[Edit]:
     """Edits removing a run of control/invisible characters (joiners by context)."""
-    pats = _patterns()
     run = text[start:end]
     if not any(c in _JOINERS for c in run):
         return [Edit(start, end, "", "control" if pats.control.match(run) else "invisible")]
@@ -440,9 +560,13 @@ def _removals(text: str, start: int, end: int) -> list[Edit]:
 
 
 def _normalize(text: str, changes: list[Change] | None) -> str:
-    if _patterns().suspect.search(text) is None:
-        return text
-    return apply_edits(text, _edits(text), "unicode", changes)
+    if _has_astral_suspect(text):
+        scan = _patterns(bmp_only=False)
+    else:
+        scan = _patterns(bmp_only=True)
+        if scan.suspect.search(text) is None:
+            return text
+    return apply_edits(text, _edits(text, scan), "unicode", changes)
 
 
 def normalize_unicode(text: str) -> str:
@@ -479,7 +603,7 @@ class UnicodeStep(Step):
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
-        _patterns()
+        _patterns(bmp_only=True)
 
     def apply(self, text: str, changes: list[Change] | None) -> str:
         return _normalize(text, changes)

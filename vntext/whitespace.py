@@ -20,13 +20,16 @@ Rules:
   (``. . .``) is left alone.
 - ``space-after-bracket``: no space after an opening bracket (``( theo`` →
   ``(theo``).
+- ``dash-spacing``: no space after a dash between two numbers when there is
+  none before it (``2020- 2025`` → ``2020-2025``).
 - ``missing-space``: a space after ``. ! ? , ; :`` glued to the next word,
   only between two Vietnamese words (``kỳ vọng.Đại tá``); numbers
   (``1.000``, ``2,5``, ``10:30``), abbreviations (``TP.HCM``, ``U.23``,
   ``v.v.``), URLs, e-mails, file names and ellipses never qualify.
 
-Lines that look like code (braces, ``=``, tags, a ``;`` at the end) get
-only the ``trailing-space`` and ``blank-lines`` rules.
+Lines that look like code (braces, ``=``, tags, backticks, a call ``f(``,
+``//``, a ``;`` at the end, a leading ``#``) get only the ``trailing-space``
+and ``blank-lines`` rules.
 
 >>> normalize_whitespace("Hà Nội ,  ( theo VnExpress ) .  \\n\\n\\n\\nkỳ vọng.Đại tá")
 'Hà Nội, (theo VnExpress).\\n\\nkỳ vọng. Đại tá'
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import re
 
+import regex
 import unicodedata2
 
 from vntext.config import Config
@@ -47,26 +51,30 @@ from vntext.trace import Change, Edit, apply_edits
 __all__ = ["WhitespaceStep", "is_vietnamese_syllable", "normalize_whitespace"]
 
 _CLOSERS = ")]}"
-_OPENERS = "([{"
 _PUNCT = ",.;:!?…"
 
-#: Anything that may need work. Clean prose has none of it: every
-#: alternative is a rare pair of characters, so a search costs little.
-_SUSPECT = re.compile(
-    r"  |[ \t](?:\n|\Z)|\n[ \t]*\n[ \t]*\n|[ ][,.;:!?…)\]}]|[(\[{][ ]|(?<=\w)[.!?,;:][^\W\d_]"
-)
+# Speed: ``re`` scans for a literal at gigabytes per second but tests a
+# character class at a tenth of that, so each search here starts with a
+# literal (a space, a newline, a bracket) or is the one-range class the
+# ``regex`` module scans fast; ``in`` checks skip the searches that cannot hit.
 
-_PATTERN = re.compile(
-    r"(?P<blank>\n(?:[ \t]*\n){2,})"
-    r"|(?P<trailing>[ \t]+(?=\n|\Z))"
-    r"|(?<=[\w”’\"'»%)\]])(?P<before>[ ]+)"
-    r"(?=[,.;:!?…](?:[\s”’\"'».,;:!?…]|\Z)|[)\]}])"
-    r"|(?<=[(\[{])(?P<after>[ ]+)(?=[\w“‘\"'])"
-    r"|(?<=[^ \t\n])(?P<collapse>[ ]{2,})(?=[^ \t\n])"
-    r"|(?<=\w)(?P<glued>[.!?,;:])(?=[^\W\d_])"
-)
+#: A space followed by a space, a line end or punctuation: every spacing
+#: defect but the ones after an opening bracket starts with one of these.
+_SPACE_BEFORE = re.compile(r" [ \n,.;:!?…)\]}]")
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
+_AFTER_OPENER = {c: re.compile(re.escape(c) + " +") for c in "([{"}  # opening brackets
+#: A dash followed by spaces (``2020- 2025``); digits around it are checked in Python.
+_DASH_SPACE = {c: re.compile(c + " +") for c in "-–"}
+#: ``!`` to ``?`` (punctuation, digits, symbols) glued to a letter; the
+#: sentence punctuation among them is picked out in Python.
+_GLUED = regex.compile(r"[!-?][^\W\d_]")
+_FOLLOWS_PUNCTUATION = re.compile(r"[\s”’\"'».,;:!?…]")
 
-_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|\(\)|//|^\s*#")
+_OPENS_WORD = re.compile(r"[\w“‘\"']")
+_WORD_END = re.compile(r"[\w”’\"'»%)\]]")
+#: Signals of a line of code: braces, operators, tags, backticks, a call
+#: ``f(``, ``//``, a ``;`` at the end (a leading ``#`` is checked apart).
+_CODE_LINE = re.compile(r"[{}=<>`|\\]|;[ \t]*$|//|\((?<=\w\()", re.MULTILINE)
 _URLISH = re.compile(r"@|://|www\.|/|\\|\.\w{1,4}\.")
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -132,46 +140,143 @@ def _glued_needs_space(text: str, i: int) -> bool:
     return _URLISH.search(text, chunk_start, chunk_end) is None
 
 
+def _find_all(text: str, needle: str) -> list[int]:
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def _space_before_punctuation(
+    text: str, s: int, e: int
+) -> tuple[int, int, int, str, str] | None:
+    """The edit removing the spaces ``text[s:e]`` before punctuation, if they should go."""
+    if not _WORD_END.match(text[s - 1]):
+        return None
+    c = text[e]
+    n = len(text)
+    if c in _PUNCT:
+        if e + 1 < n and not _FOLLOWS_PUNCTUATION.match(text[e + 1]):
+            return None  # .NET, :), :D, ...
+        if c == ":" and text[s - 1].isdigit() and text[e + 1 : e + 3].strip()[:1].isdigit():
+            return None  # a score or ratio: 2 : 1
+        if c == "." and text.startswith(" .", e + 1):
+            return None  # a spaced ellipsis: ". . ."
+        if c == "…" or text.startswith("...", e):
+            end = e + 1
+            while end < n and text[end] in ".…":
+                end += 1
+            if end < n and text[end] not in "\n”’\"')]}":
+                return None  # a spaced ellipsis inside a sentence: "nói … rồi"
+    return (s, 2, e, "", "space-before-punctuation")
+
+
 def _edits(text: str) -> list[Edit]:
-    edits: list[Edit] = []
+    """Candidate edits of every rule, then the first of any overlapping ones."""
+    found: list[tuple[int, int, int, str, str]] = []  # start, priority, end, after, rule
     code_lines: dict[int, bool] = {}
 
     def in_code(i: int) -> bool:
         start, end = _line_bounds(text, i)
         hit = code_lines.get(start)
         if hit is None:
-            hit = code_lines[start] = _CODE_LINE.search(text[start:end]) is not None
+            hit = code_lines[start] = (
+                _CODE_LINE.search(text, start, end) is not None
+                or text[start:end].lstrip().startswith("#")
+            )
         return hit
 
-    for m in _PATTERN.finditer(text):
-        kind = m.lastgroup
-        start, end = m.span()
-        if kind == "blank":
-            edits.append(Edit(start, end, "\n\n", "blank-lines"))
-        elif kind == "trailing":
-            edits.append(Edit(start, end, "", "trailing-space"))
-        elif in_code(start):
+    n = len(text)
+    blank_candidates = False
+    done = 0
+    for m in _SPACE_BEFORE.finditer(text):
+        s = m.start()
+        if s < done:
             continue
-        elif kind == "before":
-            nxt = text[end]
-            if nxt == ":" and text[start - 1].isdigit():
-                rest = text[end + 1 : end + 3].lstrip(" ")
-                if rest[:1].isdigit():
-                    continue  # a score or ratio: 2 : 1
-            edits.append(Edit(start, end, "", "space-before-punctuation"))
-        elif kind == "after":
-            edits.append(Edit(start, end, "", "space-after-bracket"))
-        elif kind == "collapse":
-            edits.append(Edit(start, end, " ", "collapse-spaces"))
-        elif _glued_needs_space(text, start):
-            edits.append(Edit(start, end, text[start] + " ", "missing-space"))
+        e = s
+        while e < n and text[e] == " ":
+            e += 1
+        done = e
+        if e < n and unicodedata2.category(text[e])[0] == "M":
+            e -= 1  # the last space carries the combining mark after it: keep it
+            if e - s < 2:
+                continue
+            nxt = " "
+        else:
+            nxt = text[e] if e < n else "\n"
+        indent = s == 0 or text[s - 1] in "\n\t"
+        if nxt == "\n":
+            t = s
+            while t > 0 and text[t - 1] in " \t":
+                t -= 1
+            found.append((t, 1, e, "", "trailing-space"))
+            blank_candidates = True
+        elif indent or nxt == "\t":
+            continue
+        elif nxt in _PUNCT or nxt in _CLOSERS:
+            before = _space_before_punctuation(text, s, e)
+            if before is not None and not in_code(s):
+                found.append(before)
+            elif e - s > 1 and not in_code(s):
+                found.append((s, 3, e, " ", "collapse-spaces"))
+        elif e - s > 1 and not in_code(s):
+            found.append((s, 3, e, " ", "collapse-spaces"))
+    if text.endswith((" ", "\t")):
+        s = n - 1
+        while s > 0 and text[s - 1] in " \t":
+            s -= 1
+        found.append((s, 1, n, "", "trailing-space"))
+    if "\t" in text:
+        for i in _find_all(text, "\t\n"):
+            s = i
+            while s > 0 and text[s - 1] in " \t":
+                s -= 1
+            found.append((s, 1, i + 1, "", "trailing-space"))
+            blank_candidates = True
+    # A blank line of spaces or tabs was seen above as a trailing-space hit.
+    if blank_candidates or "\n\n\n" in text:
+        for m in _BLANK_RUN.finditer(text):
+            found.append((m.start(), 0, m.end(), "\n\n", "blank-lines"))
+    for opener, pattern in _AFTER_OPENER.items():
+        if opener in text and opener + " " in text:
+            for m in pattern.finditer(text):
+                s, e = m.start() + 1, m.end()
+                if e < n and _OPENS_WORD.match(text[e]) and not in_code(s):
+                    found.append((s, 2, e, "", "space-after-bracket"))
+    for dash in "-–":
+        if dash in text and dash + " " in text:
+            for m in _DASH_SPACE[dash].finditer(text):
+                i = m.start()
+                if (
+                    i > 0
+                    and text[i - 1].isdigit()
+                    and m.end() < n
+                    and text[m.end()].isdigit()
+                    and not in_code(i)
+                ):
+                    found.append((i + 1, 2, m.end(), "", "dash-spacing"))
+    for m in _GLUED.finditer(text):
+        i = m.start()
+        c = text[i]
+        if c in ".!?,;:" and i > 0 and _glued_needs_space(text, i) and not in_code(i):
+            found.append((i, 2, i + 1, c + " ", "missing-space"))
+    if not found:
+        return []
+    found.sort()
+    edits: list[Edit] = []
+    end = 0
+    for s, _, e, after, rule in found:
+        if s >= end:
+            edits.append(Edit(s, e, after, rule))
+            end = e
     return edits
 
 
 def _normalize(text: str, changes: list[Change] | None) -> str:
-    if _SUSPECT.search(text) is None:
-        return text
-    return apply_edits(text, _edits(text), "whitespace", changes)
+    edits = _edits(text)
+    return apply_edits(text, edits, "whitespace", changes) if edits else text
 
 
 def normalize_whitespace(text: str) -> str:
