@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vntext
 from vntext import cli, pipeline
@@ -679,3 +681,23 @@ def test_lines_format_never_splits_a_record(tmp_path: Path) -> None:
     changes = [Change.from_dict(c) for c in first["changes"]]
     assert apply_changes("một\u2028hai\rba", changes) == "một hai ba"
     assert report(rep)["changes"]["steps"]["lines"] == {"line-break-in-record": 2}
+
+
+@given(texts=st.lists(st.text(st.characters(codec="utf-8"), max_size=30), min_size=1,
+                      max_size=8),
+       extra=st.dictionaries(st.text(max_size=3).filter(lambda k: k != "text"),
+                             st.integers() | st.text(max_size=4), max_size=3))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_jsonl_records_come_out_cleaned_in_order_with_other_fields_intact(
+        tmp_path: Path, texts: list[str], extra: dict[str, object]) -> None:
+    src, out, rep = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "r.json"
+    records = [{**extra, "text": t, "n": i} for i, t in enumerate(texts)]
+    jsonl(src, records)
+    assert run(["clean", str(src), "-o", str(out), "-j", "1", "--report", str(rep),
+                "--no-progress", "-q"]) == 0
+    got = [json.loads(x) for x in out.read_bytes().split(b"\n") if x]
+    assert got == [{**r, "text": vntext.clean(r["text"])} for r in records]
+    r = report(rep)["records"]
+    assert r["in"] == r["out"] == len(records)
+    assert r["changed"] == sum(vntext.clean(t) != t for t in texts)

@@ -207,3 +207,24 @@ def test_cleaner_and_options_pickle_for_workers() -> None:
     assert pickle.loads(pickle.dumps(options)) == options
     cleaner = Cleaner(Config().with_steps(only=["unicode"]))
     assert pickle.loads(pickle.dumps(cleaner)).config == cleaner.config
+
+
+_PIECES = st.sampled_from(["a", "Hà", " ", "\n", "\r", "\r\n", "\u2028", "\u00a0", ".", ",",
+                           "\t", "\u200b", "(", ")", "\x0b", "\x85", "\u2029", "\x0c", "Ð"])
+
+
+@given(parts=st.lists(_PIECES, max_size=60), size=st.integers(1, 16))
+@settings(max_examples=300, deadline=None)
+def test_txt_blocks_clean_like_the_whole_document(parts: list[str], size: int) -> None:
+    """Cutting a document into blocks changes nothing for line-local steps.
+
+    (Steps that look at the document's start or end, such as ``captions``'
+    byline-at-the-end rule, see each block's edges as document edges: blocks
+    are about 1 MB, so this only matters inside files far larger than an
+    article.)
+    """
+    config = Config().with_steps(only=["unicode", "whitespace"])
+    vio.init_worker(vio.Options(config=config, explain=False))
+    text = "".join(parts)
+    out = b"".join(vio.process_batch(b).out for b in batches(text.encode(), "txt", size))
+    assert out.decode() == Cleaner(config)(text)

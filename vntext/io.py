@@ -39,6 +39,7 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -366,6 +367,8 @@ def read_batches(
             cut = _paragraph_cut(buf)
             if cut <= 0 and len(buf) >= cap:
                 cut = _line_cut(buf)
+            if cut <= 0 and len(buf) > max_record_bytes:
+                cut = buf.rfind(b"\n") + 1  # no safe place in the whole limit: any line end
         else:
             cut = buf.rfind(b"\n") + 1
         if cut <= 0:
@@ -392,9 +395,12 @@ _PARAGRAPH_END = re.compile(rb"\n[ \t\r]*\n[\r\n \t]*")
 def _paragraph_cut(buf: bytes) -> int:
     """Index just after the last complete blank-line run in ``buf``, or 0.
 
-    The run must be followed by more text in ``buf``: a run that reaches the
-    end might continue in the next read, and cutting inside it would let a
-    step see half of it.
+    The run must be followed, in ``buf``, by a visible character: a run that
+    reaches the end might continue in the next read, and an invisible or
+    space-like character next to it (U+2028, a no-break space, a zero-width
+    space...) may become part of it once a step has run, so cutting there
+    would let two blocks each see half a run. Indentation after the run goes
+    with the next paragraph.
     """
     end = len(buf)
     while True:
@@ -404,23 +410,36 @@ def _paragraph_cut(buf: bytes) -> int:
         m = _PARAGRAPH_END.match(buf, p)
         if m is None:  # pragma: no cover - rfind guarantees a match
             return 0
-        cut = m.end()
-        while cut > p and buf[cut - 1 : cut] in (b" ", b"\t"):
-            cut -= 1  # leave leading indentation with the next paragraph
-        if cut < len(buf):
+        run_end = m.end()
+        cut = buf.rfind(b"\n", p, run_end) + 1
+        if run_end < len(buf) and b"\r" not in buf[cut:run_end] and _visible_at(buf, run_end):
             return cut
         end = p
 
 
-def _line_cut(buf: bytes) -> int:
-    """Index after the last line with text in ``buf`` (a blank run at the end stays whole).
+def _visible_at(buf: bytes, i: int) -> bool:
+    """True when the character starting at ``buf[i]`` is visible (not a space or control).
 
-    The fallback when no paragraph break was found within the cap; only a
-    buffer of nothing but blank lines is cut at its last line end.
+    >>> _visible_at("x\u2028".encode(), 1), _visible_at("xĐ".encode(), 1)
+    (False, True)
     """
-    content = len(buf.rstrip(b" \t\r\n"))
-    nl = buf.find(b"\n", content)
-    return nl + 1 if content and nl >= 0 else buf.rfind(b"\n") + 1
+    ch = buf[i : i + 4].decode("utf-8", "ignore")[:1]
+    return bool(ch) and unicodedata.category(ch)[0] in "LNPS"
+
+
+def _line_cut(buf: bytes) -> int:
+    """Index after the last line end in ``buf`` that a visible character follows.
+
+    The fallback when no paragraph break was found within the cap: cutting
+    there never splits a run of blank or space-like lines. 0 when there is no
+    such place (the reader then reads on, up to ``max_record_bytes``).
+    """
+    end = len(buf)
+    while (nl := buf.rfind(b"\n", 0, end)) >= 0:
+        if nl + 1 < len(buf) and _visible_at(buf, nl + 1):
+            return nl + 1
+        end = nl
+    return 0
 
 
 def _drop_line(stream: Reader, buf: bytes) -> tuple[bytes, bool]:
