@@ -314,16 +314,36 @@ def _steps(out: IO[str]) -> int:
     options = [f for f in dataclasses.fields(Config)
                if f.name not in {i.name for i in infos} and not f.metadata.get("step")]
     if options:
-        out.write("\nOptions (flag, default, allowed):\n")
-        for f in options:
-            allowed = f.metadata.get("choices") or f.metadata.get("bounds") or ""
-            if isinstance(allowed, tuple):
-                allowed = "|".join(map(str, allowed)) if f.metadata.get("choices") else \
-                    f"{allowed[0]}..{allowed[1]}"
-            default = f.default if f.default is not dataclasses.MISSING else "(computed)"
-            out.write(f"  --{f.name.replace('_', '-')}  {default}  {allowed}\n")
+        rows = [(f"--{f.name.replace('_', '-')}", _default_text(f), _allowed_text(f))
+                for f in options]
+        w0, w1 = (max(len(r[i]) for r in rows) for i in (0, 1))
+        out.write("\nOptions (flag, default, allowed values):\n")
+        for flag, default, allowed in rows:
+            out.write(f"  {flag:{w0}}  {default:{w1}}  {allowed}".rstrip() + "\n")
     out.write("\nPresets: " + ", ".join(PRESETS) + "\n")
     return EXIT_OK
+
+
+def _default_text(f: dataclasses.Field[Any]) -> str:
+    if f.default is dataclasses.MISSING:
+        return "(computed)"
+    if isinstance(f.default, bool):
+        return str(f.default).lower()
+    return "none" if f.default in (None, "") else str(f.default)
+
+
+def _allowed_text(f: dataclasses.Field[Any]) -> str:
+    choices = f.metadata.get("choices") or ()
+    bounds = f.metadata.get("bounds")
+    if choices and f.metadata.get("multiple"):
+        return "comma-separated, from " + ", ".join(choices)
+    if choices:
+        return "|".join(choices)
+    if bounds:
+        return f"{bounds[0]} to {bounds[1]}"
+    if isinstance(f.default, bool):
+        return "true|false"
+    return "a string"
 
 
 def sample_text() -> str:
