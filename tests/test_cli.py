@@ -701,3 +701,15 @@ def test_jsonl_records_come_out_cleaned_in_order_with_other_fields_intact(
     r = report(rep)["records"]
     assert r["in"] == r["out"] == len(records)
     assert r["changed"] == sum(vntext.clean(t) != t for t in texts)
+
+
+def test_closed_output_pipe_stops_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: Any) -> None:
+    class ClosedPipe(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    src = jsonl(tmp_path / "in.jsonl", [{"text": RAW}] * 3)
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(ClosedPipe()))
+    assert run(["clean", str(src), *U]) == 1
+    assert "the output pipe was closed" in capsys.readouterr().err

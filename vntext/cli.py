@@ -908,6 +908,10 @@ def _clean(args: argparse.Namespace) -> int:
             "what was already written to stdout is incomplete\n" if on_stdout
             else "no output was written for this file\n"))
         status, code = "stopped", EXIT_FAILED
+    except BrokenPipeError:  # e.g. `vntext clean big.jsonl | head`
+        _silence_stdout()
+        sys.stderr.write("vntext: the output pipe was closed; stopped\n")
+        status, code = "stopped", EXIT_FAILED
     except (KeyboardInterrupt, Interrupted):
         sys.stderr.write("\nvntext: interrupted; unfinished outputs were removed\n")
         status, code = "interrupted", EXIT_INTERRUPTED
@@ -935,6 +939,13 @@ def _abort(run: _Run, doc: _Doc | None) -> None:
     for out in (run.shared, run.trace, run.removed):
         if out is not None:
             out.abort()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit does not raise again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _main_thread() -> bool:
