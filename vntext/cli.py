@@ -33,7 +33,7 @@ import time
 import traceback
 import unicodedata
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -620,7 +620,7 @@ def _events(run: _Run, sources: list[Source]) -> Iterator[tuple[str, Source, Any
 
 
 def _results(run: _Run, sources: list[Source], jobs: int
-             ) -> Iterator[tuple[str, Source, Any, vio.BatchResult | None]]:
+             ) -> Generator[tuple[str, Source, Any, vio.BatchResult | None], None, None]:
     """Run the batches (in workers when ``jobs > 1``) and yield results in order."""
     events: Iterator[tuple[str, Source, Any]] = _events(run, sources)
     head: list[tuple[str, Source, Any]] = []
@@ -862,6 +862,7 @@ def _clean(args: argparse.Namespace) -> int:
     run.cpu_start = _cpu()
     status, code = "ok", EXIT_OK
     doc: _Doc | None = None
+    results: Generator[tuple[str, Source, Any, vio.BatchResult | None], None, None] | None = None
     previous = signal.getsignal(signal.SIGTERM)
     in_main_thread = _main_thread()
     if in_main_thread:
@@ -871,8 +872,8 @@ def _clean(args: argparse.Namespace) -> int:
         run.trace = vio.AtomicOutput(args.trace) if args.trace else None
         run.removed = vio.AtomicOutput(args.removed) if args.removed else None
         run.progress = _progress(run, sources)
-        jobs = max(1, min(args.jobs, 64))
-        for kind, src, payload, res in _results(run, sources, jobs):
+        results = _results(run, sources, max(1, min(args.jobs, 64)))
+        for kind, src, payload, res in results:
             if kind == "open":
                 doc = _open(run, src)
             elif kind == "batch":
@@ -920,6 +921,8 @@ def _clean(args: argparse.Namespace) -> int:
         sys.stderr.write("vntext: internal error; unfinished outputs were removed\n")
         status, code = "crashed", EXIT_FAILED
     finally:
+        if results is not None:
+            results.close()  # stop the workers before reporting
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
         if run.progress is not None:
