@@ -638,6 +638,7 @@ def _results(run: _Run, sources: list[Source], jobs: int
             yield kind, src, payload, vio.process_batch(payload) if kind == "batch" else None
         return
     window = 3 * jobs
+    vio.init_worker(run.options)  # load the step data once: forked workers inherit it
     pool = ProcessPoolExecutor(jobs, initializer=_init_pool_worker, initargs=(run.options,))
     pending: deque[tuple[str, Source, Any, Future[vio.BatchResult] | None]] = deque()
     in_flight = 0
