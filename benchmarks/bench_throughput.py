@@ -7,6 +7,12 @@ Usage (from the project root)::
         --viwiki ../shared/data/typos/viwiki-spelling/spelling_test.jsonl \\
         --peer-python /path/to/peers-venv/bin/python
 
+With ``--cli-mb N`` (default 100; 0 skips it) the ``vntext clean`` command is
+timed too, as a subprocess on a JSONL file of the same documents repeated to
+N MB, with ``-j 1`` and ``-j 2`` (``--cli-jobs``); the ``-j 1`` run's peak RSS
+is the main process's ``VmHWM``, from its ``--report``. ``--rss-mb M`` adds one more ``-j 1`` run on an M MB
+file, for peak RSS on a large input.
+
 Each registered step is timed alone (``Config().with_steps(only=[step])``),
 then the full default pipeline, on the same list of documents. Peers
 (``unicodedata.normalize``, ``ftfy.fix_text``, underthesea's
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -74,6 +81,79 @@ def timed(fn: Callable[[str], object], docs: list[str], repeat: int) -> float:
     return size / best
 
 
+def write_jsonl(docs: list[str], path: Path, mb: float) -> float:
+    """Write ``docs`` as JSONL records, repeated until the file holds ``mb`` MB."""
+    blob = "".join(
+        json.dumps({"id": i, "text": d, "source": "bench"}, ensure_ascii=False) + "\n"
+        for i, d in enumerate(docs)
+    ).encode("utf-8")
+    written = 0
+    with open(path, "wb") as fh:
+        while written < mb * 1e6:
+            fh.write(blob)
+            written += len(blob)
+    return written / 1e6
+
+
+def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, float, float, dict[str, float]]:
+    """Wall seconds, peak RSS (MB) of the main process, MB/s and CPU seconds (of the
+    main process and of the workers, from ``--report``) of one ``vntext clean``."""
+    report = out.with_suffix(".report.json")
+    cmd = [sys.executable, "-m", "vntext", "clean", str(corpus), "-o", str(out),
+           "-j", str(jobs), "--no-progress", "-q", "--report", str(report)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    data = json.loads(report.read_text())
+    # the report's VmHWM: wait4's ru_maxrss would include this benchmark's memory,
+    # inherited by the child between fork and exec
+    rss = data["peak_rss_mb"] or usage.ru_maxrss / 1024
+    return seconds, rss, corpus.stat().st_size / 1e6 / seconds, data["cpu_seconds"]
+
+
+def cli_rows(docs: list[str], mb: float, jobs: list[int], rss_mb: float
+             ) -> tuple[list[tuple[str, float]], list[str]]:
+    """Throughput of ``vntext clean`` at each ``-j``, and notes on speed-up and memory."""
+    rows: list[tuple[str, float]] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="vntext-bench-") as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        size = write_jsonl(docs, corpus, mb)
+        notes.append(f"CLI corpus: {size:.1f} MB of JSONL ({len(docs)} documents repeated)")
+        by_jobs: dict[int, float] = {}
+        cpu_total: dict[int, float] = {}
+        for j in jobs:
+            load = os.getloadavg()[0]
+            seconds, rss, mbps, cpu = run_cli(corpus, Path(tmp) / "out.jsonl", j)
+            by_jobs[j] = mbps
+            cpu_total[j] = cpu["main"] + cpu["workers"]
+            rows.append((f"vntext clean -j {j} (CLI, jsonl)", mbps))
+            notes.append(f"vntext clean -j {j}: {seconds:.1f} s wall; CPU {cpu['main']:.1f} s "
+                         f"main + {cpu['workers']:.1f} s workers; peak RSS of the main process "
+                         f"{rss:.0f} MB; load average before {load:.1f}")
+            if j > 1:
+                # on j idle cores the wall time is bounded by the busiest process
+                ideal = max(cpu["main"], cpu_total[j] / j)
+                notes.append(f"  -j {j} on {j} idle cores (from CPU time): about "
+                             f"{size / ideal:.1f} MB/s")
+        if 1 in by_jobs:
+            for j, mbps in by_jobs.items():
+                if j != 1:
+                    notes.append(f"speed-up -j {j} / -j 1, wall clock: {mbps / by_jobs[1]:.2f}x; "
+                                 f"CPU time -j {j} / -j 1: {cpu_total[j] / cpu_total[1]:.2f}x")
+        if rss_mb:
+            corpus.unlink()
+            size = write_jsonl(docs, corpus, rss_mb)
+            seconds, rss, mbps, _ = run_cli(corpus, Path(tmp) / "out.jsonl", 1)
+            notes.append(f"vntext clean -j 1 on {size:.0f} MB: {seconds:.0f} s, {mbps:.1f} MB/s, "
+                         f"peak RSS {rss:.0f} MB")
+    return rows, notes
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--baomoi", required=True, help="news/baomoi/baomoi.txt")
@@ -82,6 +162,11 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--peer-python", help="python of a venv with ftfy and underthesea")
     ap.add_argument("--steps", help="comma-separated steps to time alone (default: all)")
+    ap.add_argument("--cli-mb", type=float, default=100.0,
+                    help="size of the JSONL file for the CLI runs (0: skip them)")
+    ap.add_argument("--cli-jobs", default="1,2", help="-j values for the CLI runs")
+    ap.add_argument("--rss-mb", type=float, default=0.0,
+                    help="also run -j 1 on a file this large, for peak RSS")
     args = ap.parse_args()
 
     base = news_documents(args.baomoi, args.viwiki)
@@ -100,6 +185,12 @@ def main() -> int:
     default(docs[0])
     rows.append((f"vntext default pipeline ({','.join(default.config.steps)})",
                  timed(default, docs, args.repeat)))
+
+    notes: list[str] = []
+    if args.cli_mb > 0:
+        more, notes = cli_rows(base, args.cli_mb, [int(j) for j in args.cli_jobs.split(",")],
+                               args.rss_mb)
+        rows += more
 
     if args.peer_python:
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
@@ -122,6 +213,15 @@ def main() -> int:
     for name, mbps in rows:
         ratio = f"{full / mbps:8.2f}x" if not name.startswith("vntext") else ""
         print(f"{name:{width}} {mbps:9.1f} {ratio}")
+    peers = [(n, m) for n, m in rows if n in ("ftfy.fix_text", "underthesea.text_normalize")]
+    mine = [(n, m) for n, m in rows if n.startswith(("vntext default", "vntext clean"))]
+    if peers and mine:
+        print("\nratios (vntext / peer):")
+        for name, mbps in mine:
+            print(f"  {name:{width}} " + "  ".join(f"{mbps / p:6.2f}x {pn.split('.')[0]}"
+                                                 for pn, p in peers))
+    for note in notes:
+        print(note)
     return 0
 
 
