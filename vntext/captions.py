@@ -813,7 +813,9 @@ def _glued_cuts(
                 add_cut(m, "boilerplate", "glued-link", 0.95)
     for i in upper_end:
         st = starts[i]
-        m = _GLUED_BYLINE.search(text, st, st + len(lines[i]))
+        en = st + len(lines[i])
+        # A glued byline is a few short ALL-CAPS tokens: look only at the line's end.
+        m = _GLUED_BYLINE.search(text, max(st, en - 80), en)
         if m is not None and m.start() - st >= 40:
             add_cut(m, "byline", "glued-byline", 0.85)
     if strip_datelines:
