@@ -261,3 +261,23 @@ def test_body_only_text_is_unchanged(lines: list[str]) -> None:
     # Distinct body lines (a repeated one is a duplicate, removed by design).
     text = "\n".join(lines)
     assert strip_captions(text) == text
+
+
+def test_navigation_after_closing_widgets() -> None:
+    body = "Tiêu đề bài\nĐoạn văn đầu tiên của bài báo.\nĐoạn văn thứ hai của bài báo."
+    nav = body + "\nChia sẻ:\nDoanh nghiệp - Sản phẩm - Rao vặt\nCác đơn vị thông tin"
+    assert strip_captions(nav) == body
+    rules = [x.rule for x in classify_lines(nav) if x.label != "body"]
+    assert rules == ["widget", "navigation", "navigation"]
+    # A sentence after the widget: the widget sat inside the article, nothing else goes.
+    rest = "\nCâu trả lời của độc giả rất đáng chú ý.\nMột dòng ngắn"
+    assert strip_captions(body + "\nChia sẻ:" + rest) == body + rest
+
+
+def test_affiliation_after_a_byline_at_the_head() -> None:
+    doc = "Tiêu đề bài\nThS HOÀNG VĂN HÙNG\nHọc viện Chính trị quốc gia Hồ Chí Minh\nĐoạn văn."
+    got = [(x.label, x.rule) for x in classify_lines(doc) if x.label != "body"]
+    assert got == [("byline", "name-at-start"), ("byline", "affiliation")]
+    # Without the name above it, an institution line is a sub-heading or a sentence.
+    plain = "Tiêu đề bài\nHọc viện Chính trị quốc gia Hồ Chí Minh\nĐoạn văn."
+    assert strip_captions(plain) == plain

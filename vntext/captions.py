@@ -721,7 +721,10 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
                 break
             label[j], rule[j], conf[j] = "caption", "gallery", 0.85
 
-    # 5. The tail: bylines and lists of related headlines after the last paragraph.
+    # 5. The tail: site navigation after the closing widgets ("Chia sẻ:", "Đọc thêm"),
+    #    then bylines and lists of related headlines after the last paragraph.
+    if label:
+        _navigation_after_widgets(eff, nonblank, label, rule, conf, protected)
     heads: list[int] = []
     names: list[int] = []
     for i in reversed(nonblank):
@@ -754,6 +757,9 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
             break
         if _NAME_PREFIX_RE.sub("", s).isupper() and _is_name_line(s):
             label[i], rule[i], conf[i] = "byline", "name-at-start", 0.85
+            j = next((j for j in nonblank if j > i), -1)
+            if j >= 0 and j not in label and j not in protected and _AFFILIATION.fullmatch(eff[j]):
+                label[j], rule[j], conf[j] = "byline", "affiliation", 0.85
 
     if not label:
         return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, False)
@@ -882,6 +888,46 @@ def _duplicates(
                         rule[i] = "truncated-copy" if needle is not s else "contained-copy"
                         conf[i] = 0.9
                         break
+
+
+#: Closing widgets: what follows them to the end of a page is the site's navigation.
+_WIDGET_RULES = frozenset({"widget", "related-link", "tags", "copyright"})
+#: A navigation line: short, no sentence punctuation at its end.
+_MAX_NAVIGATION = 80
+_SENTENCE_END = tuple('.!?…"”')
+#: An author's institution on the line after an ALL-CAPS name at the head.
+_AFFILIATION = re.compile(
+    r"(?:Học viện|Trường|Đại học|Viện|Khoa|Bộ|Sở|Ban|Trung tâm|Hội|Công ty|Tập đoàn|Ngân hàng|"
+    r"Bệnh viện|Tạp chí|Báo|Cục|Vụ|Tổng cục|Ủy ban|Uỷ ban|Văn phòng|Phòng|Liên hiệp|Quỹ)"
+    r"\s[^.!?:;]{3,75}"
+)
+
+
+def _navigation_after_widgets(
+    eff: list[str],
+    nonblank: list[int],
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label the short, unpunctuated lines after the last closing widget of a page.
+
+    Only when every line after that widget is one (or already not body): a
+    sentence after it means the widget was inside the article.
+    """
+    last = next((i for i in reversed(nonblank) if rule.get(i) in _WIDGET_RULES), -1)
+    if last < 0:
+        return
+    after = [i for i in nonblank if i > last and i not in label]
+    if not after or any(
+        i in protected or len(eff[i]) > _MAX_NAVIGATION or eff[i].endswith(_SENTENCE_END)
+        for i in after
+    ):
+        return
+    for i in after:
+        if not _is_name_line(eff[i]):  # a name there is a byline, left to the tail
+            label[i], rule[i], conf[i] = "boilerplate", "navigation", 0.8
 
 
 def _set_cue(
