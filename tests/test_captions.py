@@ -37,8 +37,9 @@ def test_packaged_table_is_well_formed() -> None:
     rules = {c.rule for c in cues}
     assert {"photo-credit", "source", "date-stamp", "widget", "related-link"} <= rules
     for c in cues:
-        assert c.label in (*LINE_LABELS, "gate")
+        assert c.label in LINE_LABELS
         assert 0 <= c.confidence <= 1
+        assert c.trigger, f"packaged row {c.rule} needs a trigger (keeps prose off slow paths)"
     header = (Path(__file__).parent.parent / "vntext/data/caption_cues.tsv").read_text("utf-8")
     assert header.startswith("#") and "Licence: MIT" in header.splitlines()[1]
 
@@ -130,7 +131,9 @@ def test_site_patterns(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("caption\tx\tany\n", "4 or 5"),
+        ("caption\tx\tany\n", "4 to 6"),
+        ("caption\tx\tany\ta\t\t^ Theo\n", "needs text right after"),
+        ("caption\tx\tany\ta\t0.9\t(\n", "bad trigger"),
         ("bogus\tx\tany\ta\n", "class must be"),
         ("caption\tx\teverywhere\ta\n", "scope must be"),
         ("caption\tx\tany\t(\n", "bad regular expression"),
@@ -146,6 +149,33 @@ def test_bad_pattern_files_fail_with_file_and_line(
     with pytest.raises(ValueError, match=message) as exc:
         CaptionsStep(Config(caption_patterns=str(f)))
     assert "bad.tsv:2" in str(exc.value)
+
+
+def test_triggers_decide_which_lines_a_row_is_tried_on(tmp_path: Path) -> None:
+    f = tmp_path / "site.tsv"
+    long_tail = " ".join(["nội dung"] * 8)
+    f.write_text(
+        "# rows without a trigger are tried on every line, long ones too\n"
+        "boilerplate\tsite-footer\tany\tBản tin do .* cung cấp\n"
+        "boilerplate\tsite-promo\tany\t\\(?Khuyến mãi .*\t\t^Khuyến mãi\n"
+        "caption\tsite-credit\tany\t.* Photo: \\w+\t\tPhoto:\n"
+        "boilerplate\tsite-more\tany\t.* xem tiếp >\t0.8\t>$\n",
+        encoding="utf-8",
+    )
+    doc = "\n".join(
+        [
+            "Tiêu đề",
+            "Đoạn văn.",
+            f"Bản tin do ABC {long_tail} cung cấp",  # no trigger: every line
+            f"(KHUYẾN MÃI {long_tail})",  # ^literal: upper case too, after "("
+            f"Cầu mới {long_tail} Photo: Reuters",  # regex trigger
+            f"Tin khác {long_tail} xem tiếp >",  # end literal
+            "Đoạn cuối.",
+        ]
+    )
+    got = {x.n: x.rule for x in classify_lines(doc, patterns=f) if x.label != "body"}
+    assert got == {2: "site-footer", 3: "site-promo", 4: "site-credit", 5: "site-more"}
+    assert load_cues(f)[1].trigger == "^Khuyến mãi"
 
 
 def test_missing_pattern_file() -> None:
@@ -231,3 +261,23 @@ def test_body_only_text_is_unchanged(lines: list[str]) -> None:
     # Distinct body lines (a repeated one is a duplicate, removed by design).
     text = "\n".join(lines)
     assert strip_captions(text) == text
+
+
+def test_navigation_after_closing_widgets() -> None:
+    body = "Tiêu đề bài\nĐoạn văn đầu tiên của bài báo.\nĐoạn văn thứ hai của bài báo."
+    nav = body + "\nChia sẻ:\nDoanh nghiệp - Sản phẩm - Rao vặt\nCác đơn vị thông tin"
+    assert strip_captions(nav) == body
+    rules = [x.rule for x in classify_lines(nav) if x.label != "body"]
+    assert rules == ["widget", "navigation", "navigation"]
+    # A sentence after the widget: the widget sat inside the article, nothing else goes.
+    rest = "\nCâu trả lời của độc giả rất đáng chú ý.\nMột dòng ngắn"
+    assert strip_captions(body + "\nChia sẻ:" + rest) == body + rest
+
+
+def test_affiliation_after_a_byline_at_the_head() -> None:
+    doc = "Tiêu đề bài\nThS HOÀNG VĂN HÙNG\nHọc viện Chính trị quốc gia Hồ Chí Minh\nĐoạn văn."
+    got = [(x.label, x.rule) for x in classify_lines(doc) if x.label != "body"]
+    assert got == [("byline", "name-at-start"), ("byline", "affiliation")]
+    # Without the name above it, an institution line is a sub-heading or a sentence.
+    plain = "Tiêu đề bài\nHọc viện Chính trị quốc gia Hồ Chí Minh\nĐoạn văn."
+    assert strip_captions(plain) == plain

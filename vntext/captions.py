@@ -40,11 +40,13 @@ import os
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, compress, islice
+from operator import add, eq, itemgetter, methodcaller
 from typing import NamedTuple
 
 from vntext.config import Config
@@ -94,13 +96,128 @@ def _expand(pattern: str) -> str:
 
 
 class Cue(NamedTuple):
-    """One row of a cue table: lines matching ``pattern`` are ``label`` by ``rule``."""
+    """One row of a cue table: lines matching ``pattern`` are ``label`` by ``rule``.
+
+    ``trigger`` (optional) says which lines the row is tried on; see
+    :func:`parse_trigger`.
+    """
 
     label: str
     rule: str
     scope: str
     pattern: str
     confidence: float = 0.95
+    trigger: str = ""
+
+
+#: Lines of at most this many characters (stripped) carry the ``short`` trigger.
+_SHORT = 40
+#: What a line-start trigger skips: blanks, then ``(``, ``*`` or ``|``, then blanks.
+_LEAD = r"[^\S\n]*+[(*|]*+[^\S\n]*+"
+_LEAD_RE = re.compile(_LEAD)
+
+
+#: A trigger ``text$``: plain or backslash-escaped characters before the ``$``.
+_END_LITERAL = re.compile(r"(?:[^\\.^$*+?{}\[\]()|]|\\[^\w\s])+\$")
+
+
+def _unescape(literal: str) -> str:
+    return re.sub(r"\\(.)", r"\1", literal)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, the longest first, branching on one character.
+
+    ``re`` tries the alternatives of a group one after the other; a trie keeps
+    that to one test per distinct next character.
+
+    >>> _trie(["Tin", "Tinh", "Theo", "Thẻ"])
+    'T(?:h(?:eo|ẻ)|inh?)'
+    """
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        if len(branches) > 1 or len(body) == 1:
+            return f"{body}?"
+        return f"(?:{body})?"
+
+    return emit(tree)
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """Split a regular expression at its top-level ``|`` (not in groups, classes, escapes).
+
+    >>> _split_alternatives(r"short|^Theo|\\((?:a|b)|[|]x")
+    ['short', '^Theo', '\\\\((?:a|b)', '[|]x']
+    """
+    parts: list[str] = []
+    cur: list[str] = []
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def parse_trigger(trigger: str) -> tuple[str, ...]:
+    """The alternatives of a row's trigger column, checked.
+
+    A row with a trigger is tried only on the lines where one alternative
+    occurs, so a document is classified by a few fast scans instead of every
+    row on every line:
+
+    - ``short``: the line has at most 40 characters;
+    - ``^text``: the line starts with ``text`` (as written, in lower case, in
+      upper case or capitalised), after blanks and any ``(``, ``*`` or ``|``;
+    - anything else: a regular expression found in the line, case-sensitive,
+      ``$`` standing for the end of a line. Start it with a literal character
+      (``Ảnh``, ``\\(…``, ``:[^\\S\\n]*$``): the document is scanned for it.
+
+    A row without a trigger is tried on every line.
+
+    >>> parse_trigger("short|^Theo|guồn")
+    ('short', '^Theo', 'guồn')
+    """
+    parts = tuple(p for p in _split_alternatives(trigger.strip()) if p)
+    for p in parts:
+        if p == "short":
+            continue
+        if p.startswith("^"):
+            if not p[1:] or any(ch.isspace() for ch in p[1:2]):
+                raise ValueError(f"line-start trigger {p!r} needs text right after '^'")
+            continue
+        try:
+            re.compile(p, re.M)
+        except re.error as exc:
+            raise ValueError(f"bad trigger {p!r}: {exc}") from None
+    return parts
 
 
 def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
@@ -110,13 +227,13 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
             continue
         cols = raw.split("\t")
         where = f"{source}:{no}"
-        if len(cols) not in (4, 5):
+        if len(cols) not in (4, 5, 6):
             raise ValueError(
-                f"{where}: expected 4 or 5 tab-separated columns "
-                f"(class, rule, scope, pattern[, confidence]), got {len(cols)}"
+                f"{where}: expected 4 to 6 tab-separated columns "
+                f"(class, rule, scope, pattern[, confidence[, trigger]]), got {len(cols)}"
             )
         label, rule, scope, pattern = (c.strip() if i < 3 else c for i, c in enumerate(cols[:4]))
-        if label not in LINE_LABELS and not (label == "gate" and source == _PACKAGED):
+        if label not in LINE_LABELS:
             raise ValueError(f"{where}: class must be one of {', '.join(LINE_LABELS)}; got {label!r}")  # noqa: E501
         if scope not in _SCOPES:
             raise ValueError(f"{where}: scope must be one of {', '.join(_SCOPES)}; got {scope!r}")
@@ -125,19 +242,25 @@ def _parse_cues(text: str, source: str) -> tuple[Cue, ...]:
         if "(?P<" in pattern:
             raise ValueError(f"{where}: named groups are not allowed in a cue pattern")
         try:
-            if label != "gate":
-                re.compile(_expand(pattern), re.I)
+            re.compile(_expand(pattern), re.I)
         except re.error as exc:
             raise ValueError(f"{where}: bad regular expression: {exc}") from None
         confidence = 0.95
-        if len(cols) == 5:
+        if len(cols) >= 5 and cols[4].strip():
             try:
                 confidence = float(cols[4])
             except ValueError:
                 raise ValueError(f"{where}: confidence must be a number; got {cols[4]!r}") from None
             if not 0.0 <= confidence <= 1.0:
                 raise ValueError(f"{where}: confidence must be between 0 and 1")
-        cues.append(Cue(label, rule, scope, pattern, 1.0 if label == "body" else confidence))
+        trigger = ""
+        if len(cols) == 6:
+            try:
+                trigger = "|".join(parse_trigger(cols[5]))
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
+        conf = 1.0 if label == "body" else confidence
+        cues.append(Cue(label, rule, scope, pattern, conf, trigger))
     return tuple(cues)
 
 
@@ -169,60 +292,148 @@ def load_cues(path: str | os.PathLike[str]) -> tuple[Cue, ...]:
     return _load_cue_file(p, mtime)
 
 
-#: Gate literals for a line ending with a period (a sentence): the cues that can
-#: match one end with a credit, a source or a notice.
-_SENTENCE_GATE = (
-    "ảnh", "Ảnh", "ẢNH", "Nguồn", "nguồn", "Theo", "thắc mắc", "©", "Copyright", "Bản quyền",
-    "Mời", "|",
-)  # fmt: skip
+Rows = frozenset[int]
 
 
 class CueSet:
-    """Cues compiled into one alternation, tried with ``fullmatch`` on a line.
+    """A cue table compiled for fast classification of whole documents.
 
-    Alternatives are tried in table order, so the first matching row wins, as
-    in the table. ``gate`` (the table's ``gate`` rows, searched anywhere in a
-    line) lets a line longer than a few words skip the alternation when it
-    holds none of the literals the cues need: most lines are prose.
+    Each row's trigger (:func:`parse_trigger`) decides which lines it is tried
+    on. Line-start triggers become one scan anchored on line breaks; every
+    other trigger is one literal-led scan of the document; ``short`` lines are
+    known from their length. A candidate line is then matched (``fullmatch``)
+    against the union of the rows triggered on it, compiled once per union in
+    table order, so the first matching row wins as in the table. Ordinary
+    prose lines trigger nothing and cost no regular-expression work.
     """
 
-    def __init__(self, cues: Sequence[Cue], gate: Sequence[str] = ()) -> None:
+    def __init__(self, cues: Sequence[Cue]) -> None:
         self.cues = tuple(cues)
-        parts = [f"(?P<c{i}>{_expand(c.pattern)})" for i, c in enumerate(self.cues)]
-        body = "|".join(parts) or "(?!)"
-        self.line = re.compile(rf"(?:{body})", re.I)
-        title_parts = [p for p, c in zip(parts, self.cues, strict=True) if c.scope == "any"]
-        self.title = re.compile(rf"(?:{'|'.join(title_parts) or '(?!)'})", re.I)
-        self.gate = tuple(gate)
+        always: set[int] = set()
+        short: set[int] = set()
+        starts: dict[str, set[int]] = {}
+        ends: dict[str, set[int]] = {}
+        scans: dict[str, set[int]] = {}
+        for i, c in enumerate(self.cues):
+            if not c.trigger:
+                always.add(i)
+                continue
+            for t in parse_trigger(c.trigger):
+                if t == "short":
+                    short.add(i)
+                elif t.startswith("^"):
+                    lit = _unescape(t[1:])
+                    for v in (lit, lit.lower(), lit.upper(), lit[:1].upper() + lit[1:].lower()):
+                        starts.setdefault(v, set()).add(i)
+                elif _END_LITERAL.fullmatch(t):
+                    ends.setdefault(_unescape(t[:-1]), set()).add(i)
+                else:
+                    scans.setdefault(t, set()).add(i)
+        self.always: Rows = frozenset(always)
+        self.short: Rows = frozenset(short | always)
+        # A line starting with a literal also starts with each of its prefixes: the scan
+        # reports the longest, which carries the rows of all.
+        self.start_rows: dict[str, Rows] = {
+            lit: frozenset().union(*(r for p, r in starts.items() if lit.startswith(p)))
+            for lit in starts
+        }
+        self.start_scan = re.compile(rf"\n{_LEAD}({_trie(starts)})") if starts else None
+        self.end_rows = tuple((lit, frozenset(r)) for lit, r in ends.items())
+        self.end_chars = frozenset(lit[-1] for lit in ends)
+        self.scans = tuple((re.compile(t, re.M), frozenset(r)) for t, r in scans.items())
+        self._unions: dict[tuple[Rows, bool], re.Pattern[str] | None] = {}
 
-    def gated_out(self, line: str) -> bool:
-        """True when the line holds none of the gate literals (so no cue can match).
+    def candidates(
+        self, text: str, eff: list[str], nonblank: list[int], short: list[int]
+    ) -> dict[int, Rows]:
+        """Line index -> rows to try, for the lines of ``text`` that trigger any row."""
+        hits: list[tuple[int, Rows]] = []
+        t = "\n" + text  # a line-start trigger finds the break before the line
+        if self.start_scan is not None:
+            first = self.start_scan.search(t)
+            if first is not None:
+                rows = self.start_rows
+                for m in self.start_scan.finditer(t, first.start()):
+                    hits.append((m.start(), rows[m.group(1)]))
+        for scan, rows_ in self.scans:
+            first = scan.search(t)
+            if first is not None:  # one scan for most documents, a second on a hit
+                for m in scan.finditer(t, first.start()):
+                    hits.append((m.start(), rows_))
+        out: dict[int, Rows] = {}
+        if hits:
+            hits.sort(key=_first)
+            line, prev = -1, 0
+            for pos, r in hits:
+                line += t.count("\n", prev, pos + 1)
+                prev = pos + 1
+                old = out.get(line)
+                out[line] = r if old is None else old | r
+        if self.end_chars:
+            end_chars, end_rows = self.end_chars, self.end_rows
+            for i in compress(range(len(eff)), map(end_chars.__contains__, map(_LAST, eff))):
+                s = eff[i]
+                for lit, r in end_rows:
+                    if s.endswith(lit):
+                        old = out.get(i)
+                        out[i] = r if old is None else old | r
+        if self.short:
+            for i in short:
+                old = out.get(i)
+                out[i] = self.short if old is None else old | self.short
+        if self.always:
+            for i in nonblank:
+                old = out.get(i)
+                out[i] = self.always if old is None else old | self.always
+        return out
 
-        Most lines are sentences ending with a period; of the cues, only credits,
-        sources and notices match such a line, so only their literals are tried.
-        """
-        if not self.gate:
-            return False
-        literals = _SENTENCE_GATE if line.endswith(".") else self.gate
-        return all(literal not in line for literal in literals)
+    def rows_for(self, line: str) -> Rows:
+        """The rows a single (stripped) line triggers: for lines changed by glued cuts."""
+        rows: set[int] = set(self.always)
+        if len(line) <= _SHORT:
+            rows |= self.short
+        lead = line[_LEAD_RE.match(line).end() :]  # type: ignore[union-attr]
+        for lit, r in self.start_rows.items():
+            if lead.startswith(lit):
+                rows |= r
+        for lit, r in self.end_rows:
+            if line.endswith(lit):
+                rows |= r
+        for scan, r in self.scans:
+            if scan.search(line):
+                rows |= r
+        return frozenset(rows)
 
-    def cue(self, match: re.Match[str]) -> Cue:
-        name = match.lastgroup
+    def match(self, line: str, rows: Rows, title: bool) -> Cue | None:
+        """The first row of ``rows`` (in table order) matching the whole line."""
+        key = (rows, title)
+        try:
+            rx = self._unions[key]
+        except KeyError:
+            parts = [
+                f"(?P<c{i}>{_expand(self.cues[i].pattern)})"
+                for i in sorted(rows)
+                if not title or self.cues[i].scope == "any"
+            ]
+            rx = self._unions[key] = re.compile("|".join(parts), re.I) if parts else None
+        if rx is None:
+            return None
+        m = rx.fullmatch(line)
+        if m is None:
+            return None
+        name = m.lastgroup
         assert name is not None
         return self.cues[int(name[1:])]
 
 
+def _first(hit: tuple[int, Rows]) -> int:
+    return hit[0]
+
+
 @cache
 def _cuesets(extra: tuple[Cue, ...] = ()) -> tuple[CueSet, ...]:
-    """The user's cues (always tried) before the packaged ones (gated)."""
-    default = default_cues()
-    gate = [
-        literal.replace("\\|", "|")
-        for c in default
-        if c.label == "gate"
-        for literal in re.split(r"(?<!\\)\|", c.pattern)
-    ]
-    packaged = CueSet([c for c in default if c.label != "gate"], gate)
+    """The user's cues (tried first) and the packaged ones."""
+    packaged = CueSet(default_cues())
     return (CueSet(extra), packaged) if extra else (packaged,)
 
 
@@ -257,21 +468,49 @@ def _is_name_line(s: str) -> bool:
     return len(letters) >= 4 and s.upper() == s and bool(_CAPS_NAME_LINE.fullmatch(s))
 
 
-_SHORT_PREFIX = re.compile(r"\(?[\w. ]{1,25}\)?\s*[-–—:]*\s*")
+#: What may follow a copy at the end of a line.
+_COPY_TAIL = " .…\"”"
+
+
+_HEAD = itemgetter(slice(0, 16))
+_TAIL = itemgetter(slice(-16, None))
+_LAST = itemgetter(slice(-1, None))
+_STRIP_COPY_TAIL = methodcaller("rstrip", _COPY_TAIL)
+_SHORT_LENGTHS = range(1, _SHORT + 1)
+
+
+def _edges(s: str) -> tuple[str, str]:
+    return s[:16], " " + s.rstrip(_COPY_TAIL)[-16:]
+
+
+def _shared_edge(texts: list[str]) -> bool:
+    """True when two of ``texts`` share their first 16 characters, or their last 16
+    before closing dots and quotes (a repeat, or a copy at the start or end of a line).
+
+    Sorting puts equal edges side by side; everything runs in C.
+
+    >>> _shared_edge(["Bão số 3 đổ bộ vào Quảng Ninh", "Mưa lớn", "Bão số 3 đổ bộ vào Hải Phòng"])
+    True
+    >>> _shared_edge(["Một câu khác hẳn.", "Hai câu khác hẳn."])
+    False
+    """
+    heads = sorted(map(_HEAD, texts))
+    if any(map(eq, heads, islice(heads, 1, None))):
+        return True
+    tails = sorted(map(_TAIL, map(_STRIP_COPY_TAIL, texts)))
+    return any(map(eq, tails, islice(tails, 1, None)))
 
 
 def _is_copy_in(needle: str, other: str) -> bool:
-    """True when ``other`` starts or ends with ``needle`` (after at most a dateline).
+    """True when ``other`` starts or ends with ``needle`` (only closing dots, quotes after it).
 
     A copy in the middle of a longer line is not a repeat: a forum reply
     quoting the post above (``Trích: Nguyên văn bởi …``) keeps both.
     """
-    p = other.find(needle)
-    if p < 0:
-        return False
-    if p == 0 or not other[p + len(needle) :].strip(" .…\"”"):
+    if other.startswith(needle):
         return True
-    return bool(_SHORT_PREFIX.fullmatch(other[:p]))
+    p = other.rfind(needle)
+    return p > 0 and not other[p + len(needle) :].strip(_COPY_TAIL)
 
 
 def _is_headline_shaped(s: str) -> bool:
@@ -324,10 +563,6 @@ _GLUED_BYLINE = re.compile(
 _GLUED_WIDGET = re.compile(r"[ \t]*\((?:Xem chi tiết|Xem thêm|Chi tiết)\)\.?[ \t]*$", re.M | re.I)
 
 
-def _line_length(m: re.Match[str], starts: list[int], lines: list[str]) -> int:
-    return len(lines[bisect_right(starts, m.start()) - 1].strip())
-
-
 class _Cut(NamedTuple):
     start: int
     end: int
@@ -363,8 +598,6 @@ class LineLabel:
 _LONG = 150
 #: Cues are tried on lines up to this length (stripped); longer ones are paragraphs.
 _MAX_CUE_LINE = 320
-#: Lines up to this length are tried against every cue; longer ones need a gate hit.
-_GATE_FREE = 40
 #: More name-shaped lines than this at the end are a list (of winners, of a team).
 _MAX_TAIL_NAMES = 2
 #: Fewer headline-shaped lines at the end may be the article's own last lines.
@@ -377,56 +610,196 @@ _LONG_CAPTION_RUN = 200
 #: A repeated line shorter than this may be a legitimate refrain.
 _MIN_DUPLICATE = 30
 _MIN_CONTAINED = 50
+_COPY_LENGTHS = range(_MIN_CONTAINED, 1 << 62)
 #: A document with at least this many captions, carrying more text than the
 #: prose, is a photo story: its captions are kept.
 _MIN_STORY_CAPTIONS = 3
 
 
 class _Analysis(NamedTuple):
-    labels: list[LineLabel]
+    lines: list[str]
+    nonblank: list[int]
+    label: dict[int, str]
+    rule: dict[int, str]
+    conf: dict[int, float]
+    protected: set[int]
     cuts: list[_Cut]
+    story: bool
 
 
-def _analyse(
-    text: str,
-    cuesets: tuple[CueSet, ...],
-    keep: frozenset[str],
-    strip_datelines: bool,
-) -> _Analysis:
+#: Any of these in a document sends it through the glued-cut checks.
+_GLUED_PAREN_GATE = re.compile(r"\((?:[Ảả]|[Nn]guồn|Theo|[Xx]em|Chi tiết)")
+_GLUED_START_GATE = re.compile(r"\n[^\S\n]*(?:date|Ảnh:)")
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    """Offset of each line (and one past the end), without a Python loop."""
+    return list(map(add, accumulate(map(len, lines), initial=0), range(len(lines) + 1)))
+
+
+def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _Analysis | None:
     lines = text.split("\n")
-    nlines = len(lines)
-    starts = list(accumulate((len(x) + 1 for x in lines), initial=0))
     eff = list(map(str.strip, lines))  # each line's text after glued cuts, stripped
+    # Line lists from C-level maps: a Python loop over every line would cost more than
+    # the rest of the analysis of an ordinary article.
+    index = range(len(eff))
+    nonblank = list(compress(index, eff))
+    if not nonblank:
+        return None
+    lens = list(map(len, eff))
+    short = list(compress(index, map(_SHORT_LENGTHS.__contains__, lens)))
+    upper_end = [i for i in compress(index, map(str.isupper, map(_LAST, eff))) if lens[i] >= 45]
+    title = nonblank[0]
+    label: dict[int, str] = {}
+    rule: dict[int, str] = {}
+    conf: dict[int, float] = {}
+    protected: set[int] = set()
 
-    label: list[str | None] = [None] * nlines
-    rule: list[str] = [""] * nlines
-    conf: list[float] = [1.0] * nlines
-    protected = [False] * nlines
-
-    title = next((i for i in range(nlines) if eff[i]), -1)
-    if title < 0:
-        return _Analysis([], [])
-
-    # 1. Glued pieces cut out of lines (stamps, credits, datelines, bylines).
+    # 1. Glued pieces cut out of lines (stamps, credits, datelines, bylines). A few
+    #    scans of the document decide whether any line needs looking at.
     cuts: list[_Cut] = []
     recheck: set[int] = set()
+    starts: list[int] = []
+    if (
+        upper_end
+        or strip_datelines
+        or _GLUED_START_GATE.search("\n" + text)
+        or _GLUED_PAREN_GATE.search(text)
+    ):
+        starts = _line_starts(lines)
+        cuts = _glued_cuts(text, lines, eff, starts, nonblank, upper_end, title, strip_datelines)
+        for c in cuts:
+            recheck.add(bisect_right(starts, c.start) - 1)
+        for i in recheck:
+            line_start, line_end = starts[i], starts[i] + len(lines[i])
+            kept_parts, pos = [], line_start
+            for c in cuts:
+                if line_start <= c.start < line_end:
+                    kept_parts.append(text[pos : c.start])
+                    pos = c.end
+            kept_parts.append(text[pos:line_end])
+            eff[i] = "".join(kept_parts).strip()
+
+    # 2. Cues, on the lines that trigger any (lines changed by a cut are rechecked).
+    candidates = [cs.candidates(text, eff, nonblank, short) for cs in cuesets]
+    todo = set(recheck)
+    for cand in candidates:
+        todo.update(cand)
+    for i in sorted(todo):
+        s = eff[i]
+        if not s or len(s) > _MAX_CUE_LINE:
+            continue
+        for cs, cand in zip(cuesets, candidates, strict=True):
+            rows = cs.rows_for(s) if i in recheck else cand.get(i)
+            if not rows:
+                continue
+            cue = cs.match(s, rows, i == title)
+            if cue is not None:
+                _set_cue(i, cue, label, rule, conf, protected, eff)
+                break
+        if i == title and i in label:
+            # A stamp or junk line above the headline: the next line is the title.
+            title = next((j for j in nonblank if j > i), i)
+
+    # 3. Duplicates: of the title or an earlier line (a set of the lines tells), or at the
+    #    edge of a neighbour (then two long lines share their first or last characters).
+    texts = list(filter(None, eff))
+    if len(set(texts)) < len(texts) or _shared_edge(
+        list(compress(eff, map(_COPY_LENGTHS.__contains__, map(len, eff))))
+    ):
+        _duplicates(eff, nonblank, title, label, rule, conf, protected)
+
+    # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
+    #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
+    for k, i in enumerate(nonblank) if "gallery-intro" in rule.values() else ():
+        if rule.get(i) != "gallery-intro":
+            continue
+        for j in nonblank[k + 1 :]:
+            if j in label:
+                continue
+            if j in protected or len(eff[j]) > _LONG_CAPTION_RUN:
+                break
+            label[j], rule[j], conf[j] = "caption", "gallery", 0.85
+
+    # 5. The tail: site navigation after the closing widgets ("Chia sẻ:", "Đọc thêm"),
+    #    then bylines and lists of related headlines after the last paragraph.
+    if label:
+        _navigation_after_widgets(eff, nonblank, label, rule, conf, protected)
+    heads: list[int] = []
+    names: list[int] = []
+    for i in reversed(nonblank):
+        if i == title:
+            break
+        if i in label:
+            continue
+        if i in protected:
+            break
+        s = eff[i]
+        if not heads and _is_name_line(s):
+            names.append(i)
+        elif _is_headline_shaped(s):
+            heads.append(i)
+        else:
+            break
+    if len(names) <= _MAX_TAIL_NAMES:  # more is a list of names, not a byline
+        for i in names:
+            label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
+        if len(heads) >= _MIN_HEADLINES:
+            for i in heads:
+                label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+
+    # 6. The head: an ALL-CAPS name between the title and the first paragraph.
+    for i in nonblank:
+        if i == title or i in label:
+            continue
+        s = eff[i]
+        if len(s) > 60 or i in protected:
+            break
+        if _NAME_PREFIX_RE.sub("", s).isupper() and _is_name_line(s):
+            label[i], rule[i], conf[i] = "byline", "name-at-start", 0.85
+            j = next((j for j in nonblank if j > i), -1)
+            if j >= 0 and j not in label and j not in protected and _AFFILIATION.fullmatch(eff[j]):
+                label[j], rule[j], conf[j] = "byline", "affiliation", 0.85
+
+    if not label:
+        return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, False)
+
+    # 7. Photo stories: when captions outweigh the prose, they are the content.
+    captions = [i for i, lab in label.items() if lab == "caption"]
+    story = False
+    if len(captions) >= _MIN_STORY_CAPTIONS:
+        caption_chars = sum(len(eff[i]) for i in captions)
+        body_chars = sum(len(eff[i]) for i in nonblank if i not in label and i != title)
+        story = caption_chars > body_chars
+    return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, story)
+
+
+def _glued_cuts(
+    text: str,
+    lines: list[str],
+    eff: list[str],
+    starts: list[int],
+    nonblank: list[int],
+    upper_end: list[int],
+    title: int,
+    strip_datelines: bool,
+) -> list[_Cut]:
+    """Stamps, credits, sources, links and bylines glued to a line, and datelines."""
+    cuts: list[_Cut] = []
 
     def add_cut(m: re.Match[str], lab: str, r: str, c: float) -> None:
-        i = bisect_right(starts, m.start()) - 1
         cuts.append(_Cut(m.start(), m.end(), lab, r, c))
-        recheck.add(i)
 
-    # Each regex runs only on a line holding a literal it needs (``in`` is fast; a
-    # regex scanning every position of every document is not).
-    for i in range(nlines):
+    # Each regex runs only on a line holding a literal it needs.
+    for i in nonblank:
         line = lines[i]
-        if not eff[i]:
-            continue
         st, en = starts[i], starts[i] + len(line)
         if "date" in line:
             m = _STAMP_PREFIX.match(text, st, en)
             if m is not None:
                 add_cut(m, "header", "date-stamp", 0.99)
+        if "(" not in line and not eff[i].startswith("Ảnh:"):
+            continue
         paren = "(Ả" in line or "(ả" in line or "(Nguồn ảnh" in line or "(nguồn ảnh" in line
         if paren or eff[i].startswith("Ảnh:"):
             m = _GLUED_LEAD.match(text, st, en)
@@ -444,14 +817,17 @@ def _analyse(
             m = _GLUED_WIDGET.search(text, st, en)
             if m is not None:
                 add_cut(m, "boilerplate", "glued-link", 0.95)
-        if len(eff[i]) >= 45 and eff[i][-1].isupper():
-            m = _GLUED_BYLINE.search(text, st, en)
-            if m is not None and m.start() - st >= 40:
-                add_cut(m, "byline", "glued-byline", 0.85)
+    for i in upper_end:
+        st = starts[i]
+        en = st + len(lines[i])
+        # A glued byline is a few short ALL-CAPS tokens: look only at the line's end.
+        m = _GLUED_BYLINE.search(text, max(st, en - 80), en)
+        if m is not None and m.start() - st >= 40:
+            add_cut(m, "byline", "glued-byline", 0.85)
     if strip_datelines:
         seen_body = 0
-        for i in range(title + 1, nlines):
-            if not eff[i]:
+        for i in nonblank:
+            if i <= title:
                 continue
             pos = starts[i]
             for c in cuts:  # after a stamp cut, the dateline follows it
@@ -463,154 +839,132 @@ def _analyse(
             seen_body += 1
             if seen_body >= 2:
                 break
-    if cuts:
-        cuts.sort()
-        cuts = [c for k, c in enumerate(cuts) if k == 0 or c.start >= cuts[k - 1].end]
-        for i in recheck:
-            line_start, line_end = starts[i], starts[i] + len(lines[i])
-            kept_parts, pos = [], line_start
-            for c in cuts:
-                if line_start <= c.start < line_end:
-                    kept_parts.append(text[pos : c.start])
-                    pos = c.end
-            kept_parts.append(text[pos:line_end])
-            eff[i] = "".join(kept_parts).strip()
+    if not cuts:
+        return cuts
+    cuts.sort()
+    return [c for k, c in enumerate(cuts) if k == 0 or c.start >= cuts[k - 1].end]
 
-    # 2. Cues, on lines short enough to be anything but a paragraph. Lines beyond a
-    #    few words must also contain one of the packaged table's gate literals.
-    for i in range(nlines):
-        s = eff[i]
-        n = len(s)
-        if n == 0 or n > _MAX_CUE_LINE:
-            continue
-        for cueset in cuesets:
-            if n > _GATE_FREE and cueset.gated_out(s):
-                continue
-            m = (cueset.title if i == title else cueset.line).fullmatch(s)
-            if m is not None:
-                _set_cue(i, cueset.cue(m), label, rule, conf, protected, eff)
-                break
-        if i == title and label[i] is not None:
-            # A stamp or junk line above the headline: the next line is the title.
-            title = next((j for j in range(i + 1, nlines) if eff[j]), i)
 
-    # 3. Duplicates: of the title, of an earlier line, or contained in a neighbour.
+def _duplicates(
+    eff: list[str],
+    nonblank: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label copies of the title, of an earlier line, or at the edge of a neighbour."""
     title_text = eff[title]
     seen: dict[str, int] = {}
-    nonblank = [i for i in range(nlines) if eff[i]]
+    # Only a line sharing its first or last characters with another can be a copy at
+    # the start or end of it.
+    edges = Counter(
+        key for i in nonblank if len(eff[i]) >= _MIN_CONTAINED for key in _edges(eff[i])
+    )
     for k, i in enumerate(nonblank):
         s = eff[i]
-        if protected[i]:
+        if i in protected:
             continue
         j = seen.get(s)
         if j is None:
             seen[s] = i
-        if i == title or label[i] is not None:
+        if i == title or i in label:
             continue
         if s == title_text and s.count(" ") >= 3:
             label[i], rule[i], conf[i] = "boilerplate", "duplicate-title", 0.95
         elif j is not None and len(s) >= _MIN_DUPLICATE:
-            label[i] = label[j] or "boilerplate"
+            label[i] = label.get(j) or "boilerplate"
             rule[i], conf[i] = "duplicate", 0.95
         elif len(s) >= _MIN_CONTAINED:
             needle = s.rstrip(" .…") if s.endswith(("...", "…")) else s
-            if len(needle) < _MIN_CONTAINED:
+            if len(needle) < _MIN_CONTAINED or all(edges[key] < 2 for key in _edges(s)):
                 continue
             for kk in (k - 2, k - 1, k + 1, k + 2):
                 if 0 <= kk < len(nonblank):
                     o = eff[nonblank[kk]]
-                    if len(o) > len(s) and label[nonblank[kk]] is None and _is_copy_in(needle, o):
+                    if len(o) > len(s) and nonblank[kk] not in label and _is_copy_in(needle, o):
                         label[i] = "boilerplate"
                         rule[i] = "truncated-copy" if needle is not s else "contained-copy"
                         conf[i] = 0.9
                         break
 
-    # 4. The tail: bylines and lists of related headlines after the last paragraph.
-    heads: list[int] = []
-    names: list[int] = []
-    for i in reversed(nonblank):
-        if i == title:
-            break
-        if label[i] is not None:
-            continue
-        if protected[i]:
-            break
-        s = eff[i]
-        if not heads and _is_name_line(s):
-            names.append(i)
-        elif _is_headline_shaped(s):
-            heads.append(i)
-        else:
-            break
-    if len(names) <= _MAX_TAIL_NAMES:  # more is a list of names, not a byline
-        for i in names:
-            label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
-        if len(heads) >= _MIN_HEADLINES:
-            for i in heads:
-                label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
 
-    # 5. The head: an ALL-CAPS name between the title and the first paragraph.
-    for i in nonblank:
-        if i == title or label[i] is not None:
-            continue
-        s = eff[i]
-        if len(s) > 60 or protected[i]:
-            break
-        if _NAME_PREFIX_RE.sub("", s).isupper() and _is_name_line(s):
-            label[i], rule[i], conf[i] = "byline", "name-at-start", 0.85
+#: Closing widgets: what follows them to the end of a page is the site's navigation.
+_WIDGET_RULES = frozenset({"widget", "related-link", "tags", "copyright"})
+#: A navigation line: short, no sentence punctuation at its end.
+_MAX_NAVIGATION = 80
+_SENTENCE_END = tuple('.!?…"”')
+#: An author's institution on the line after an ALL-CAPS name at the head.
+_AFFILIATION = re.compile(
+    r"(?:Học viện|Trường|Đại học|Viện|Khoa|Bộ|Sở|Ban|Trung tâm|Hội|Công ty|Tập đoàn|Ngân hàng|"
+    r"Bệnh viện|Tạp chí|Báo|Cục|Vụ|Tổng cục|Ủy ban|Uỷ ban|Văn phòng|Phòng|Liên hiệp|Quỹ)"
+    r"\s[^.!?:;]{3,75}"
+)
 
-    # 6. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
-    #    its captions, up to the next paragraph.
-    for k, i in enumerate(nonblank):
-        if rule[i] != "gallery-intro":
-            continue
-        for j in nonblank[k + 1 :]:
-            if label[j] is not None:
-                continue
-            if protected[j] or len(eff[j]) > _LONG_CAPTION_RUN:
-                break
-            label[j], rule[j], conf[j] = "caption", "gallery", 0.85
 
-    # 7. Photo stories: when captions outweigh the prose, they are the content.
-    captions = [i for i in nonblank if label[i] == "caption"]
-    caption_chars = sum(len(eff[i]) for i in captions)
-    story = False
-    if len(captions) >= _MIN_STORY_CAPTIONS:
-        body_chars = sum(len(eff[i]) for i in nonblank if label[i] is None and i != title)
-        story = caption_chars > body_chars
+def _navigation_after_widgets(
+    eff: list[str],
+    nonblank: list[int],
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label the short, unpunctuated lines after the last closing widget of a page.
 
-    labels: list[LineLabel] = []
-    for i in nonblank:
-        lab = label[i] or "body"
-        kept = ""
-        if lab == "caption" and story:
-            kept = "photo-story"
-        elif lab != "body" and lab in keep:
-            kept = "keep-lines"
-        at = starts[i]
-        labels.append(
-            LineLabel(i, at, at + len(lines[i]), lines[i], lab, rule[i] or "", conf[i], kept)
-        )
-    return _Analysis(labels, cuts)
+    Only when every line after that widget is one (or already not body): a
+    sentence after it means the widget was inside the article.
+    """
+    last = next((i for i in reversed(nonblank) if rule.get(i) in _WIDGET_RULES), -1)
+    if last < 0:
+        return
+    after = [i for i in nonblank if i > last and i not in label]
+    if not after or any(
+        i in protected or len(eff[i]) > _MAX_NAVIGATION or eff[i].endswith(_SENTENCE_END)
+        for i in after
+    ):
+        return
+    for i in after:
+        if not _is_name_line(eff[i]):  # a name there is a byline, left to the tail
+            label[i], rule[i], conf[i] = "boilerplate", "navigation", 0.8
 
 
 def _set_cue(
     i: int,
     cue: Cue,
-    label: list[str | None],
-    rule: list[str],
-    conf: list[float],
-    protected: list[bool],
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
     eff: list[str],
 ) -> None:
     if cue.label == "body":
-        protected[i] = True
+        protected.add(i)
         rule[i] = cue.rule
         return
     lab, r = cue.label, cue.rule
     if r == "trailing-pipe" and _is_name_line(eff[i].rstrip(" |")):
         lab, r = "byline", "name-pipe"
     label[i], rule[i], conf[i] = lab, r, cue.confidence
+
+
+def _labels(text: str, a: _Analysis | None, keep: frozenset[str]) -> list[LineLabel]:
+    if a is None:
+        return []
+    starts = _line_starts(a.lines)
+    out: list[LineLabel] = []
+    for i in a.nonblank:
+        lab = a.label.get(i, "body")
+        kept = ""
+        if lab == "caption" and a.story:
+            kept = "photo-story"
+        elif lab != "body" and lab in keep:
+            kept = "keep-lines"
+        at = starts[i]
+        line = a.lines[i]
+        out.append(LineLabel(i, at, at + len(line), line, lab, a.rule.get(i, ""), a.conf.get(i, 1.0), kept))  # noqa: E501
+    return out
 
 
 def classify_lines(
@@ -631,36 +985,39 @@ def classify_lines(
     [(0, 'body', ''), (1, 'body', ''), (2, 'byline', 'name-at-end')]
     """
     extra = load_cues(patterns) if patterns is not None else ()
-    return _analyse(text, _cuesets(extra), frozenset(keep), strip_datelines).labels
+    return _labels(text, _analyse(text, _cuesets(extra), strip_datelines), frozenset(keep))
 
 
-def _removal_edits(
-    text: str, labels: list[LineLabel], cuts: list[_Cut], keep: frozenset[str]
-) -> list[Edit]:
+def _removal_edits(text: str, a: _Analysis | None, keep: frozenset[str]) -> list[Edit]:
     """Edits that remove non-body lines with their line breaks, and the glued cuts."""
-    remove = {x.n for x in labels if x.label != "body" and not x.kept}
-    lines = text.split("\n")
-    starts = list(accumulate((len(x) + 1 for x in lines), initial=0))
-    kept_nonblank = [x.n for x in labels if x.n not in remove]
-    last_kept = kept_nonblank[-1] if kept_nonblank else -1
+    if a is None:
+        return []
+    remove = {
+        i for i, lab in a.label.items() if lab not in keep and not (a.story and lab == "caption")
+    }
+    cuts = [c for c in a.cuts if c.label not in keep]
+    if not remove and not cuts:
+        return []
+    lines = a.lines
+    starts = _line_starts(lines)
+    last_kept = next((i for i in reversed(a.nonblank) if i not in remove), -1)
+    last_line = a.nonblank[-1]
+    cut_lines: dict[int, list[_Cut]] = {}
+    for c in cuts:
+        cut_lines.setdefault(bisect_right(starts, c.start) - 1, []).append(c)
 
     edits: list[Edit] = []
     prev_end = starts[last_kept] + len(lines[last_kept]) if last_kept >= 0 else 0
-    for x in labels:
-        i = x.n
+    for i in sorted(remove | cut_lines.keys()):
         if i not in remove:
-            edits.extend(
-                Edit(c.start, c.end, "", c.rule, c.label, c.confidence)
-                for c in cuts
-                if x.start <= c.start < x.end and c.label not in keep
-            )
+            edits.extend(Edit(c.start, c.end, "", c.rule, c.label, c.confidence) for c in cut_lines[i])  # noqa: E501
             continue
         line_end = starts[i] + len(lines[i])
         if i > last_kept:
             # The tail: take the break (and blank lines) before the line, keep what follows
             # the last line, so the document ends as it did.
             start, end, prev_end = prev_end, line_end, line_end
-            if last_kept < 0 and i == labels[-1].n and not text[line_end:].strip():
+            if last_kept < 0 and i == last_line and not text[line_end:].strip():
                 end = len(text)
         else:
             # A kept line follows: take the line and its break; when a blank line (or the
@@ -671,7 +1028,7 @@ def _removal_edits(
                 while not lines[j].strip():
                     j += 1
                 end = starts[j]
-        edits.append(Edit(start, end, "", x.rule, x.label, x.confidence))
+        edits.append(Edit(start, end, "", a.rule[i], a.label[i], a.conf[i]))
     return edits
 
 
@@ -695,8 +1052,7 @@ def strip_captions(
     """
     keep_set = frozenset(keep)
     extra = load_cues(patterns) if patterns is not None else ()
-    analysis = _analyse(text, _cuesets(extra), keep_set, strip_datelines)
-    edits = _removal_edits(text, analysis.labels, analysis.cuts, keep_set)
+    edits = _removal_edits(text, _analyse(text, _cuesets(extra), strip_datelines), keep_set)
     if not edits:
         return text
     return apply_edits(text, edits, "captions", changes)
@@ -723,8 +1079,7 @@ class CaptionsStep(Step):
         return (CaptionsStep, (self.config,))
 
     def apply(self, text: str, changes: list[Change] | None) -> str:
-        analysis = _analyse(text, self.cues, self.keep, self.strip_datelines)
-        edits = _removal_edits(text, analysis.labels, analysis.cuts, self.keep)
+        edits = _removal_edits(text, _analyse(text, self.cues, self.strip_datelines), self.keep)
         if not edits:
             return text
         return apply_edits(text, edits, self.name, changes)
