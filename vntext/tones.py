@@ -36,9 +36,12 @@ a horn) can be wrong. That expression is generated from the syllable model:
 every valid syllable is written with its mark on each wrong letter, twice, in
 the other style and with a lone horn, and the local context of each wrong
 letter (the letter before, the two after: vowel, consonant, ``q``, ``g`` or a
-word boundary) becomes one alternative. Each hit is then checked by parsing
-the whole word (cached per word), so the expression may over-match but never
-under-match what the model can fix.
+word boundary) becomes a window. Each hit is then checked by parsing the
+whole word (cached per word), so the expression may over-match but never
+under-match the windows it scans. Its layout follows the cost of ``re``
+(see :func:`_scanner`); the tests check it against the windows position by
+position. A one-horn ``ươ`` marked on the ``o`` before a coda (``trưòng``)
+is not scanned, for speed (``ngưòi`` is).
 """
 
 from __future__ import annotations
