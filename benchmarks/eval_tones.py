@@ -18,13 +18,18 @@ Reports:
    in the Viwiki documents away from any annotated mistake;
 3. changes on baomoi by rule, with a sample to read;
 4. speed of ``normalize_tones`` beside underthesea's ``text_normalize`` on the
-   same documents in the same run.
+   same documents in the same run;
+5. with ``--compare-with REV`` (a git revision), whether ``normalize_tones``
+   gives byte-identical text and identical changes to the ``vntext/tones.py``
+   of that revision on every document given, in every style, and the speed of
+   both in the same run (a rewrite for speed must change no output).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import subprocess
 import sys
@@ -32,6 +37,7 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -207,6 +213,54 @@ def speed(docs: list[str], peer_python: str | None, repeat: int) -> None:
             print(f"underthesea text_normalize:       {mbps:8.1f} MB/s")
 
 
+def compare_with(rev: str, docs: list[str], repeat: int) -> None:
+    """Outputs and speed of ``normalize_tones`` here and in ``vntext/tones.py`` at ``rev``."""
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(
+        ["git", "-C", str(root), "show", f"{rev}:vntext/tones.py"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tones_at_rev.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("tones_at_rev", path)
+        assert spec and spec.loader
+        old = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(old)
+    print(f"## against vntext/tones.py at {rev} ({len(docs)} documents)")
+    for style in ("classic", "modern", "keep"):
+        differ = 0
+        changes = 0
+        for d in docs:
+            new_changes: list[Change] = []
+            old_changes: list[Change] = []
+            new_text = normalize_tones(d, style, new_changes)
+            old_text = old.normalize_tones(d, style, old_changes)
+            changes += len(new_changes)
+            if new_text != old_text or new_changes != old_changes:
+                differ += 1
+                if differ <= 5:
+                    print(
+                        f"  {style}: differs: {[c.before for c in new_changes]} "
+                        f"vs {[c.before for c in old_changes]}"
+                    )
+        print(f"{style}: {differ} documents differ ({changes} changes in all)")
+    size = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    fns: dict[str, Callable[[str], str]] = {"this tree": normalize_tones, rev: old.normalize_tones}
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for d in docs:
+                fn(d)
+            best[name] = min(best[name], time.perf_counter() - t0)
+    for name in fns:
+        print(f"normalize_tones (classic), {name}: {size / best[name]:8.1f} MB/s")
+    print()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--tn-rules")
@@ -216,6 +270,7 @@ def main() -> int:
     ap.add_argument("--peer-python")
     ap.add_argument("--sample", type=int, default=40)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--compare-with", metavar="REV", help="git revision to compare outputs with")
     args = ap.parse_args()
     if args.tn_rules:
         tn_rules(args.tn_rules)
@@ -226,6 +281,9 @@ def main() -> int:
     if args.baomoi:
         docs = baomoi(args.baomoi, args.sample)
         speed(docs, args.peer_python, args.repeat)
+        if args.compare_with:
+            extra = [str(d["text"]) for d in read_viwiki(args.viwiki)] if args.viwiki else []
+            compare_with(args.compare_with, docs + extra, args.repeat)
     return 0
 
 

@@ -36,9 +36,12 @@ a horn) can be wrong. That expression is generated from the syllable model:
 every valid syllable is written with its mark on each wrong letter, twice, in
 the other style and with a lone horn, and the local context of each wrong
 letter (the letter before, the two after: vowel, consonant, ``q``, ``g`` or a
-word boundary) becomes one alternative. Each hit is then checked by parsing
-the whole word (cached per word), so the expression may over-match but never
-under-match what the model can fix.
+word boundary) becomes a window. Each hit is then checked by parsing the
+whole word (cached per word), so the expression may over-match but never
+under-match the windows it scans. Its layout follows the cost of ``re``
+(see :func:`_scanner`); the tests check it against the windows position by
+position. A one-horn ``ươ`` marked on the ``o`` before a coda (``trưòng``)
+is not scanned, for speed (``ngưòi`` is).
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from vntext.config import Config
 from vntext.pipeline import Step
@@ -165,59 +168,143 @@ def _char_class(cls: str) -> str:
 def _scanner(style: str) -> re.Pattern[str]:
     """The compiled expression that finds every place ``style`` may change.
 
-    Alternatives are grouped as a trie (the letter after the anchor, the
-    anchor, the letter after that, then a look-behind for the letter before)
-    so that ``re`` rejects most positions on the first one or two characters.
+    It matches at the wrong mark of each window of :func:`_needs_fix_windows`
+    whose next letter is a vowel or ends the word, and nowhere else, in the
+    text padded with a space at each end (so that every mark has a letter
+    before and after it: see :func:`_edits`).
+
+    ``re`` scans for its first character class (the marks that can be wrong,
+    about one letter in twelve of Vietnamese text) at C speed and runs the
+    rest at each one found; each step of that costs about as much as the scan
+    of several letters, so the expression is laid out to reject the usual mark
+    in one or two cheap steps (a character class, a look-behind over plain
+    classes) before any alternation: a mark followed by a consonant is never
+    wrong; one that ends its word is wrong only after a vowel; one followed by
+    a vowel is wrong only on ``i o u y ư``. The few left (``của``, ``quá``,
+    ``hóa``) meet one look-behind on the letter before, the mark and the
+    next letter, then the exact windows.
+
+    Windows whose next letter is a consonant (a one-horn ``ươ`` marked on the
+    ``o`` before a coda, ``trưòng``) are not scanned: letting consonants
+    through the first step costs a fifth of the speed, for a typo that input
+    methods make before ``i``/``u`` (``ngưòi``, which is scanned).
     """
-    tree: dict[str, dict[str, dict[str, set[str]]]] = {}
+    inside: dict[tuple[str, str, str], set[str]] = {}  # (mark, next, after) -> befores
+    ending: dict[tuple[str, str], set[str]] = {}  # (mark, "") -> befores, mark ends the word
     for before, anchor, a1, a2 in _needs_fix_windows(style):
-        tree.setdefault(a1, {}).setdefault(anchor, {}).setdefault(a2, set()).add(before)
-
-    def follow(cls: str) -> tuple[str, int]:
-        return ("(?!\\w)", 0) if cls == "#" else (_char_class(cls), 1)
-
-    def behind(befores: set[str], width: int) -> str:
-        parts = []
-        gliding = {"i": "g", "u": "q"}
-        singles = [b for b in befores if b != "#" and b[:2] not in _PAIRS]
-        classes = [_char_class(b)[1:-1] for b in singles if b[0] not in gliding]
-        for b in sorted(b for b in singles if b[0] in gliding):
-            # A lone i or u: not the one of gi or qu, which have classes of their own.
-            g = gliding[b[0]]
-            parts.append(
-                f"(?<={_char_class(b)}[\\s\\S]{{{width}}})"
-                f"(?<![{g}{g.upper()}][\\s\\S]{{{width + 1}}})"
-            )
-        if classes:
-            merged = "[" + "".join(sorted(set("".join(classes)))) + "]"
-            parts.append(f"(?<={merged}[\\s\\S]{{{width}}})")
-        for b in sorted(b for b in befores if b[:2] in _PAIRS):
-            parts.append(f"(?<={_char_class(b)}[\\s\\S]{{{width}}})")
-        if "#" in befores:
-            parts.append(f"(?<!\\w[\\s\\S]{{{width}}})")
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    vowels = _char_class_of("".join(BASE_AND_TONE))
-    followed, final = [], ""
-    for a1 in sorted(tree, key=lambda c: c == "#"):
-        p1, w1 = follow(a1)
-        by_anchor = []
-        for anchor in sorted(tree[a1]):
-            seconds = []
-            for a2 in sorted(tree[a1][anchor], key=lambda c: c == "#"):
-                p2, w2 = follow(a2) if a1 != "#" else ("", 0)
-                seconds.append(p2 + behind(tree[a1][anchor][a2], 1 + w1 + w2))
-            check = f"(?<={_char_class(anchor)}[\\s\\S]{{{w1}}})"
-            by_anchor.append(check + "(?:" + "|".join(sorted(set(seconds))) + ")")
         if a1 == "#":
-            # A wrong mark that ends its word follows another vowel.
-            final = f"(?!\\w)(?<={vowels}[\\s\\S])(?:" + "|".join(by_anchor) + ")"
+            ending.setdefault((anchor, ""), set()).add(before)
+        elif a1[0] in VOWELS:
+            inside.setdefault((anchor, a1, a2), set()).add(before)
+    marks = {a for a, _, _ in inside} | {a for a, _ in ending}
+    nexts = _letters(a1 for _, a1, _ in inside)
+    head = (
+        f"{_letters(marks)}[{nexts[1:-1]}\\W]"
+        f"(?<![^{_before_letters(b for bs in ending.values() for b in bs)}].[^{nexts[1:-1]}])"
+    )
+    ending_only = marks - {a for a, _, _ in inside}
+    if ending_only:
+        head += f"(?<!{_letters(ending_only)}{nexts})"
+    return re.compile(
+        f"{head}(?:{_pair_guard(inside)}{_after_pair(inside)}|(?<=\\W){_by_befores(ending, 2)})"
+    )
+
+
+def _before_letters(befores: Iterable[str]) -> str:
+    """The letters (inside a class) that the letter before a mark may be, for ``befores``."""
+    parts = [
+        "\\W" if b == "#" else _char_class(b[1:] if b[:2] in _PAIRS else b)[1:-1] for b in befores
+    ]
+    return "".join(sorted(set("".join(p for p in parts if p != "\\W")))) + (
+        "\\W" if "\\W" in parts else ""
+    )
+
+
+def _pair_guard(windows: dict[tuple[str, str, str], set[str]]) -> str:
+    """One look-behind on (letter before, mark, next letter) for ``windows``.
+
+    Its alternatives open on the letter before (so ``re`` skips those that
+    cannot match without entering them), grouped by what they allow after.
+    """
+    allowed: dict[str, dict[str, set[str]]] = {}  # before letters -> mark -> nexts
+    for (anchor, a1, _), befores in windows.items():
+        for b in befores:
+            allowed.setdefault(_before_letters([b]), {}).setdefault(anchor, set()).add(a1)
+    shared: dict[str, list[str]] = {}
+    for letters, by_mark in sorted(allowed.items()):
+        key = repr(sorted((m, sorted(n)) for m, n in by_mark.items()))
+        shared.setdefault(key, []).append(letters)
+    alts = []
+    for group in shared.values():
+        by_mark = allowed[group[0]]
+        pairs = "|".join(_char_class(m) + _letters(sorted(by_mark[m])) for m in sorted(by_mark))
+        alts.append(f"[{''.join(group)}](?:{pairs})")
+    return "(?<=" + "|".join(alts) + ")"
+
+
+def _after_pair(windows: dict[tuple[str, str, str], set[str]]) -> str:
+    """The tree after a mark and its next letter: branch on the letter after."""
+    by_after: dict[str, dict[tuple[str, str], set[str]]] = {}
+    for (anchor, a1, a2), befores in windows.items():
+        by_after.setdefault(a2, {})[anchor, a1] = befores
+    # Letters after with the same windows share one branch.
+    shared: dict[str, list[str]] = {}
+    for a2 in sorted(by_after, key=lambda c: c == "#"):
+        key = repr((a2 == "#", sorted(by_after[a2].items())))
+        shared.setdefault(key, []).append(a2)
+    branches = []
+    for classes in shared.values():
+        rest = by_after[classes[0]]
+        if classes == ["#"]:
+            branches.append("\\b" + _by_befores(rest, 2))
         else:
-            followed.append(p1 + "(?:" + "|".join(by_anchor) + ")")
-    anchors = _char_class_of("".join(c for a in tree.values() for b in a for c in _char_class(b)))
-    # One class first, so that ``re`` skips every other character in C; then
-    # one check that rejects the usual marked vowel (before a consonant).
-    return re.compile(f"{anchors}(?:(?={vowels})(?:" + "|".join(followed) + f")|{final})")
+            branches.append(_letters(classes) + _by_befores(rest, 3))
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _by_befores(marks: dict[tuple[str, str], set[str]], width: int) -> str:
+    """Look-behinds for ``(anchor, next) -> befores``, ``width`` letters consumed.
+
+    Pairs with the same letters before share one look-behind.
+    """
+    by_befores: dict[str, list[tuple[str, str]]] = {}
+    for pair, befores in sorted(marks.items()):
+        by_befores.setdefault(repr(sorted(befores)), []).append(pair)
+    parts = []
+    for pairs in by_befores.values():
+        alts = "|".join(_char_class(a) + (_char_class(a1) if a1 else "") for a, a1 in pairs)
+        gap = width - (2 if pairs[0][1] else 1)
+        parts.append(f"(?<=(?:{alts})[\\s\\S]{{{gap}}})" + _behind(marks[pairs[0]], width))
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _letters(classes: Iterable[str]) -> str:
+    """One character class for the union of several letter classes."""
+    return _char_class_of("".join(_char_class(c)[1:-1] for c in classes))
+
+
+def _behind(befores: set[str], width: int) -> str:
+    """Look-behind: the letter ``width + 1`` places back has one of the ``befores`` contexts.
+
+    A lone ``i`` or ``u`` is not the one of ``gi`` or ``qu``, which are
+    contexts of their own; ``#`` is no letter (the word starts after it).
+    """
+    parts = []
+    gliding = {"i": "g", "u": "q"}
+    singles = [b for b in befores if b != "#" and b[:2] not in _PAIRS]
+    classes = [_char_class(b)[1:-1] for b in singles if b[0] not in gliding]
+    for b in sorted(b for b in singles if b[0] in gliding):
+        g = gliding[b[0]]
+        parts.append(
+            f"(?<={_char_class(b)}[\\s\\S]{{{width}}})(?<![{g}{g.upper()}][\\s\\S]{{{width + 1}}})"
+        )
+    if classes:
+        parts.append(f"(?<={_char_class_of(''.join(classes))}[\\s\\S]{{{width}}})")
+    for b in sorted(b for b in befores if b[:2] in _PAIRS):
+        parts.append(f"(?<={_char_class(b)}[\\s\\S]{{{width}}})")
+    if "#" in befores:
+        parts.append(f"(?<!\\w[\\s\\S]{{{width}}})")
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
 def _char_class_of(chars: str) -> str:
@@ -292,8 +379,10 @@ def fix_token(token: str, style: str = "classic") -> tuple[str, str] | None:
 
 def _edits(text: str, style: str) -> Iterator[Edit]:
     done = 0
-    for m in _scanner(style).finditer(text):
-        pos = m.start()
+    # The scanner wants a letter on both sides of every mark: a space
+    # (outside any word) stands for the start and the end of the text.
+    for m in _scanner(style).finditer(f" {text} "):
+        pos = m.start() - 1
         if pos < done:
             continue
         # The word around the hit; no syllable is longer than 7 letters.
