@@ -128,7 +128,21 @@ _SENTINELS = (
 _SENTINEL_RE = re.compile(_cls(_SENTINELS))
 
 
+#: Short texts (a title, a word) are few bytes: they can afford a wider net,
+#: every character of :data:`_STRONG` and the VNI letter pairs (``uù``).
+_SHORT = 256
+_SHORT_RE = re.compile(
+    _cls(
+        _SENTINELS + _GLUED + _STRONG.translate(str.maketrans("", "", "".join(map(chr, range(32)))))
+    )
+    + "|"
+    + _VNI_PAIR
+)
+
+
 def _suspect(text: str) -> bool:
+    if len(text) < _SHORT:
+        return _SHORT_RE.search(text) is not None
     return any(c in text for c in _SENTINELS)
 
 
@@ -168,9 +182,7 @@ def _vni_chars() -> frozenset[str]:
 # -- decoders for one token -----------------------------------------------------
 
 
-def _utf8_once(
-    token: str, permissive: bool = False, latin_only: bool = True
-) -> tuple[str, bool]:
+def _utf8_once(token: str, permissive: bool = False, latin_only: bool = True) -> tuple[str, bool]:
     """Decode every UTF-8 byte sequence hidden in ``token``; (result, used latin-1).
 
     ``permissive`` also accepts C1 controls: the middle stage of doubly
@@ -311,6 +323,8 @@ def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
     """
     out: list[tuple[float, str, str, bool]] = []
     for new, rule in _candidates(token):
+        if rule in ("tcvn3-as-cp1252", "vni-as-cp1252") and len(_WORD_CHARS.findall(token)) < 2:
+            continue  # a lone letter (Swedish ``Ö``) is no word to repair alone
         foreign_ok = rule.startswith("utf8")
         strong_here = strong and (rule != "viqr" or re.search(_VIQR, token) is not None)
         orig_bad, new_score, old_score = _judge(token, new, foreign_ok)
@@ -432,13 +446,22 @@ def _line_edits(text: str, start: int, end: int) -> list[Edit]:
 _PATHS = ("utf8", "tcvn3-as-cp1252", "vni-as-cp1252", "viqr")
 #: Characters of the Windows-1252/latin-1 images: the alphabet of every path but VIQR.
 _CP_TOKEN = re.compile("[\x00-\xff" + re.escape("".join(sorted(set(SLOPPY_CP1252[0x80:])))) + "]+")
-_JUNK = re.compile(_cls(_STRONG) + "|[\x80-\x9f]|" + f"(?<={_LETTER}){_cls(_GLUED)}|{_cls(_GLUED)}(?={_LETTER})")
+_JUNK = re.compile(
+    _cls(_STRONG) + "|[\x80-\x9f]|" + f"(?<={_LETTER}){_cls(_GLUED)}|{_cls(_GLUED)}(?={_LETTER})"
+)
 _HAS_LETTER = re.compile(_LETTER)
+_WORD_CHARS = re.compile(_LETTER)
 _VIQR_MARKED = re.compile(
     r"[aeoAEO]\^|[aA]\(|[ouOU]\+|[aeiouyAEIOUY][\^(+]?[`~'?.](?=[A-Za-z])|[aeiouyAEIOUY][\^(+]?[`~']"
     r"|(?<![A-Za-z])(?:dd|DD|Dd)(?=[aeiouyAEIOUY])"
 )
-_VIQR_FINAL = re.compile(r"([aeiouyAEIOUY][\^(+]?[`~'?.]?[A-Za-z]*)([.?])((?:\\?[.?!,;:)\]}\"»'])*)$")
+_VIQR_FINAL = re.compile(
+    r"([aeiouyAEIOUY][\^(+]?[`~'?.]?[A-Za-z]*)([.?])((?:\\?[.?!,;:)\]}\"»'])*)$"
+)
+#: What marks a token as VIQR before reading it: mnemonics, escapes, ``dd``.
+_VIQR_OLD = re.compile(_VIQR_MARKED.pattern + r"|\\[.?'`~^(+\\d]|(?<![A-Za-z])(?:dd|DD|Dd)")
+#: In a document shown to be VIQR, a final ``.`` or ``?`` after a vowel is a tone too.
+_VIQR_OLD_FINAL = re.compile(_VIQR_OLD.pattern + r"|[aeiouyAEIOUY][\^(+]?[`~'?.]?[.?]|DD")
 _NBSP_LOST = re.compile(f"(?:{_cls(_LEAD2)}|{_cls(_LEAD3)}{_cls(_CONT)}) ")
 #: A segment must gain this much (about one broken word becoming a good one).
 _MIN_GAIN = 2.0
@@ -478,12 +501,12 @@ def _path_reading(token: str, path: str, viqr_final: bool) -> tuple[str, str] | 
         if not token.isascii():
             return None
         new = _decode_viqr(token)
-        if viqr_final:
-            m = _VIQR_FINAL.search(token)
-            if m is not None:
-                full = _decode_sequences("viqr", token[: m.end(2)]) + m.group(3).replace("\\", "")
-                if is_syllable(_WORD.findall(full)[-1] if _WORD.findall(full) else ""):
-                    new = full
+        m = _VIQR_FINAL.search(token)
+        if m is not None and (viqr_final or m.group(1)[-1] in "^(+`~'?."):
+            full = _decode_sequences("viqr", token[: m.end(2)]) + m.group(3).replace("\\", "")
+            words = _WORD.findall(full)
+            if words and is_syllable(words[-1]):
+                new = full
         return (new, "viqr") if new != token else None
     if _CP_TOKEN.fullmatch(token) is None:
         return None
@@ -520,50 +543,67 @@ def _max_segments(gains: list[float | None], lo: int, hi: int) -> list[tuple[int
 
 
 #: What UTF-8 mojibake decodes to that proves it: Vietnamese letters and typography.
+_VIETNAMESE_ONLY_RE = re.compile("[" + _VIETNAMESE_ONLY_STR + "]")
 _UTF8_PROOF = re.compile("[" + "".join(sorted(_VIETNAMESE_ONLY_STR)) + "“”‘’–—…•€™]")
 
 
 def _path_edits(
-    text: str, start: int, end: int, path: str, viqr_final: bool, lenient: bool
+    text: str, start: int, end: int, path: str, viqr_final: bool, lenient: bool, force: bool
 ) -> list[tuple[float, list[Edit]]]:
     """Segments of ``text[start:end]`` that ``path`` repairs: (gain, edits) each.
 
     ``lenient`` (the document has shown this path) lowers the bar: a run
     that gains at all is repaired, and a broken token whose repair reads no
-    better (``§T`` → ``ĐT``) comes along at its edges.
+    better (``§T`` → ``ĐT``) comes along at its edges. ``force`` (nothing in
+    the document is written in Unicode Vietnamese either) takes every token
+    the path changes, even one that was a word: TCVN3's ``Phú`` reads ``Phó``.
     """
     line = text[start:end]
     if path == "utf8" and " " in line:
         line = _NBSP_LOST.sub(_restore_nbsp, line)  # same length: offsets hold
     tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(line)]
     gains: list[float | None] = []
+    goods: list[bool] = []
     readings: list[tuple[str, str] | None] = []
-    marks = _VIQR_MARKED if path == "viqr" else _JUNK
-    for _, _, token in tokens:
-        reading = _path_reading(token, path, viqr_final)
+    marks = (_VIQR_OLD_FINAL if lenient else _VIQR_OLD) if path == "viqr" else _JUNK
+    for i, (_, _, token) in enumerate(tokens):
+        final = viqr_final or lenient or (i + 1 < len(tokens) and tokens[i + 1][2][:1].islower())
+        reading = _path_reading(token, path, final)
         readings.append(reading)
         if reading is None:
             ok = token.isascii() if path == "viqr" else _CP_TOKEN.fullmatch(token) is not None
             gains.append(0.0 if ok else None)
+            goods.append(False)
             continue
         old, _ = _quality(token, marks)
         new, good = _quality(reading[0])
         gain = new - old
-        if path == "utf8" and old < 0 and not _JUNK.search(reading[0]):
-            if _UTF8_PROOF.search(reading[0]):
-                gain, good = max(gain, _MIN_GAIN), True
-        if not good or not _HAS_LETTER.search(token.translate(_SYMBOL_LETTERS)):
-            gain = min(gain, 0.0)  # comes along in a segment, never evidence
-        if lenient and gain == 0.0 and old < 0 and new >= old:
-            gain = 0.25
+        proof = path == "utf8" and old < 0 and not _JUNK.search(reading[0])
+        if proof and _UTF8_PROOF.search(reading[0]):
+            gain, good = max(gain, _MIN_GAIN), True
+        goods.append(good)
+        legacy = path in ("tcvn3-as-cp1252", "vni-as-cp1252")
+        # A lone symbol (``©``) or letter (Swedish ``Ö``) comes along, never proves.
+        symbol = not _HAS_LETTER.search(token.translate(_SYMBOL_LETTERS))
+        if not good or symbol or (legacy and len(_WORD_CHARS.findall(token)) < 2):
+            gain = min(gain, 0.0)
+        elif (
+            legacy
+            and not _JUNK.search(token[1:] if token[:1] == "µ" else token)  # µm, µg: units
+            and not _frequent_vni(token, reading[0])
+        ):
+            gain = min(gain, 1.0)  # French ``où`` is VNI ``ó``: letters alone prove little
+        if (lenient and gain == 0.0 and old < 0 and new >= old) or force:
+            gain = max(gain, 0.25)
         gains.append(gain)
     out = []
     for lo, hi, gain in _max_segments(gains, 0, len(tokens)):
         if gain < (0.25 if lenient else _MIN_GAIN):
             continue
-        if path == "viqr" and not (viqr_final or lenient):
-            if sum(1 for t in tokens[lo:hi] if _VIQR_MARKED.search(t[2])) < 2:
-                continue
+        lo, hi = _extend(gains, goods, lo, hi)
+        marked = sum(1 for t in tokens[lo:hi] if _VIQR_MARKED.search(t[2]))
+        if path == "viqr" and not lenient and marked < 2:
+            continue
         edits = []
         for i in range(lo, hi):
             reading = readings[i]
@@ -579,6 +619,38 @@ def _path_edits(
 _SYMBOL_LETTERS = str.maketrans("", "", "ºªµ")
 
 
+def _extend(gains: list[float | None], goods: list[bool], lo: int, hi: int) -> tuple[int, int]:
+    """Widen a repaired run over neighbours that lose nothing and read as Vietnamese.
+
+    A maximum-sum run stops before a token of gain zero: TCVN3's lone ``¸``
+    (``á``) after ``bµ`` (``bà``) proves nothing alone but belongs to the run.
+    """
+    i = lo
+    while i > 0 and (g := gains[i - 1]) is not None and g >= 0:
+        i -= 1
+        if goods[i]:
+            lo = i
+    i = hi
+    while i < len(gains) and (g := gains[i]) is not None and g >= 0:
+        i += 1
+        if goods[i - 1]:
+            hi = i
+    return lo, hi
+
+
+def _frequent_vni(token: str, new: str) -> bool:
+    """A VNI letter pair (``uù``) whose reading is a common syllable (``phút``) proves VNI."""
+    words = _WORD.findall(new)
+    return (
+        _VNI_PAIR_RE.search(token) is not None
+        and bool(words)
+        and all(syllable_count(w) >= 100 for w in words)
+    )
+
+
+_VNI_PAIR_RE = re.compile(_VNI_PAIR)
+
+
 def _restore_nbsp(m: re.Match[str]) -> str:
     """``vÃ `` is ``và`` whose NBSP byte became a space: give it back when that decodes."""
     s = m.group()
@@ -591,12 +663,20 @@ def _restore_nbsp(m: re.Match[str]) -> str:
 
 
 def _span_edits(
-    text: str, start: int, end: int, viqr_final: bool, evident: tuple[str, ...]
+    text: str,
+    start: int,
+    end: int,
+    viqr_final: bool,
+    evident: tuple[str, ...],
+    pure: bool,
+    ascii_only: bool = False,
 ) -> list[Edit]:
     """The best non-overlapping segments any path repairs in one line."""
     found: list[tuple[float, list[Edit]]] = []
     for path in _PATHS:
-        found += _path_edits(text, start, end, path, viqr_final, path in evident)
+        lenient = path in evident
+        force = lenient and (pure if path != "viqr" else ascii_only) and path != "utf8"
+        found += _path_edits(text, start, end, path, viqr_final, lenient, force)
     found.sort(key=lambda f: -f[0])
     taken: list[Edit] = []
     for _, edits in found:
@@ -608,7 +688,8 @@ def _span_edits(
 def _lines(text: str, pos: int = 0) -> list[tuple[int, int]]:
     """(start, end) of each line holding a sentinel character."""
     out = []
-    while (m := _SENTINEL_RE.search(text, pos)) is not None:
+    sentinel = _SHORT_RE if len(text) < _SHORT else _SENTINEL_RE
+    while (m := sentinel.search(text, pos)) is not None:
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
@@ -629,7 +710,7 @@ def _edits(text: str) -> list[Edit]:
         return []
     viqr_final = _VIQR_ESCAPE.search(text) is not None
     lines = _lines(text)
-    spans = {start: _span_edits(text, start, end, viqr_final, ()) for start, end in lines}
+    spans = {start: _span_edits(text, start, end, viqr_final, (), False) for start, end in lines}
     paths: dict[str, int] = {}
     for found in spans.values():
         for e in found:
@@ -637,12 +718,17 @@ def _edits(text: str) -> list[Edit]:
             paths[key] = paths.get(key, 0) + 1
     evident = tuple(p for p in _PATHS if paths.get(p, 0) >= 3)
     if evident:
+        pure = _VIETNAMESE_ONLY_RE.search(text) is None
+        ascii_only = text.isascii()
         lines, pos = [], 0
         for line in text.split("\n"):
             if not line.isascii() or "viqr" in evident:
                 lines.append((pos, pos + len(line)))
             pos += len(line) + 1
-        spans = {start: _span_edits(text, start, end, viqr_final, evident) for start, end in lines}
+        spans = {
+            start: _span_edits(text, start, end, viqr_final, evident, pure, ascii_only)
+            for start, end in lines
+        }
     edits: list[Edit] = []
     for start, end in lines:
         found = spans[start]
@@ -657,7 +743,7 @@ def _edits(text: str) -> list[Edit]:
 
 #: A backslash before ``.`` or ``?``: the writer escapes literal punctuation
 #: (RFC 1456), so an unescaped one after a vowel is a tone mark.
-_VIQR_ESCAPE = re.compile(r"[A-Za-z]\\[.?]")
+_VIQR_ESCAPE = re.compile(r"[aeiouyAEIOUY^(+]\\[.?]")
 
 
 def find_mojibake(text: str) -> list[MojibakeSpan]:
