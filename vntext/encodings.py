@@ -19,18 +19,22 @@ rule                what happened                   example → repair
                     left in the text                ``&``
 ==================  ==============================  =====================================
 
-A span is repaired only when the repaired reading is Vietnamese and the
-original is not (:mod:`vntext.vietnamese` judges syllables): French, German,
-Icelandic, code and URLs share many of these characters and stay untouched.
+A run of tokens is repaired when its repaired reading is clearly more
+Vietnamese than the original (:mod:`vntext.vietnamese` judges syllables
+with :mod:`vntext.syllable` and :mod:`vntext.lexicon`'s counts): French,
+German, Icelandic, code and URLs share many of these characters and stay
+untouched. Runs, not words, so that names and rare syllables inside a
+broken run come along; document evidence re-reads the lines a path left
+(see ``docs/encodings.md``).
 
 Speed: on clean text a scan for a few sentinel characters (:data:`_SENTINELS`)
 finds nothing and the step returns at once. They are what correct text
-(Vietnamese or not) practically never contains but every line of mojibake
-does: the second character of UTF-8 mojibake of Vietnamese (``º`` ``»`` in
-``á»‡``; ``Ã`` ``Ä`` ``Æ``), letters of the TCVN3/VNI images that Vietnamese
-lacks (``Ö``, ``ø``, ``©``), the VIQR marks ``^`` `````` ``~`` ``+``, and
-``&``. Only the tokens holding one are read, and the rest of their line
-only when one of them was repaired.
+(Vietnamese or not) practically never contains but nearly every line of
+mojibake does: the second character of UTF-8 mojibake of Vietnamese (``º``
+``»`` in ``á»‡``; ``Ã`` ``Ä`` ``Æ``), letters of the TCVN3/VNI images that
+Vietnamese lacks (``Ö``, ``ø``, ``©``), the VIQR marks ``^`` `````, and
+``&``. Only the lines holding one are read, unless the document has shown
+which path broke it.
 
 >>> repair_encodings("ViÖt Nam")
 'Việt Nam'
@@ -662,6 +666,26 @@ def _restore_nbsp(m: re.Match[str]) -> str:
     return candidate if out in _VIETNAMESE_ONLY or out in "àÀ" else s
 
 
+#: What each path leaves on every line it breaks, as character classes (a
+#: class is scanned at C speed; a line without it is not read for that path
+#: unless the document has shown the path). Short lines also try the VNI
+#: letter pairs (``uù``), a slower pattern.
+_PATH_SIGNS = {
+    "utf8": re.compile("[»ºÃÄÆÂ€\x80-\x9f]"),
+    "tcvn3-as-cp1252": re.compile(_cls(_STRONG + "©®")),
+    "vni-as-cp1252": re.compile(_cls(_STRONG)),
+    "viqr": re.compile("[\\^`~]"),
+}
+_VNI_PAIR_SIGN = re.compile(_VNI_PAIR)
+
+
+def _signed(text: str, start: int, end: int, path: str) -> bool:
+    if _PATH_SIGNS[path].search(text, start, end) is not None:
+        return path != "viqr" or _VIQR_MARKED.search(text, start, end) is not None
+    legacy = path in ("tcvn3-as-cp1252", "vni-as-cp1252")
+    return legacy and end - start < _SHORT and _VNI_PAIR_SIGN.search(text, start, end) is not None
+
+
 def _span_edits(
     text: str,
     start: int,
@@ -675,6 +699,8 @@ def _span_edits(
     found: list[tuple[float, list[Edit]]] = []
     for path in _PATHS:
         lenient = path in evident
+        if not lenient and not _signed(text, start, end, path):
+            continue  # nothing on the line this path could have written
         force = lenient and (pure if path != "viqr" else ascii_only) and path != "utf8"
         found += _path_edits(text, start, end, path, viqr_final, lenient, force)
     found.sort(key=lambda f: -f[0])
@@ -708,7 +734,7 @@ def _edits(text: str) -> list[Edit]:
     """
     if not _suspect(text):
         return []
-    viqr_final = _VIQR_ESCAPE.search(text) is not None
+    viqr_final = "\\" in text and _VIQR_ESCAPE.search(text) is not None
     lines = _lines(text)
     spans = {start: _span_edits(text, start, end, viqr_final, (), False) for start, end in lines}
     paths: dict[str, int] = {}
