@@ -672,7 +672,7 @@ def _restore_nbsp(m: re.Match[str]) -> str:
 #: letter pairs (``uù``), a slower pattern.
 _PATH_SIGNS = {
     "utf8": re.compile("[»ºÃÄÆÂ€\x80-\x9f]"),
-    "tcvn3-as-cp1252": re.compile(_cls(_STRONG + "©®")),
+    "tcvn3-as-cp1252": re.compile(_cls(_STRONG + _GLUED)),
     "vni-as-cp1252": re.compile(_cls(_STRONG)),
     "viqr": re.compile("[\\^`~]"),
 }
