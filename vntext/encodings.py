@@ -19,18 +19,22 @@ rule                what happened                   example → repair
                     left in the text                ``&``
 ==================  ==============================  =====================================
 
-A span is repaired only when the repaired reading is Vietnamese and the
-original is not (:mod:`vntext.vietnamese` judges syllables): French, German,
-Icelandic, code and URLs share many of these characters and stay untouched.
+A run of tokens is repaired when its repaired reading is clearly more
+Vietnamese than the original (:mod:`vntext.vietnamese` judges syllables
+with :mod:`vntext.syllable` and :mod:`vntext.lexicon`'s counts): French,
+German, Icelandic, code and URLs share many of these characters and stay
+untouched. Runs, not words, so that names and rare syllables inside a
+broken run come along; document evidence re-reads the lines a path left
+(see ``docs/encodings.md``).
 
 Speed: on clean text a scan for a few sentinel characters (:data:`_SENTINELS`)
 finds nothing and the step returns at once. They are what correct text
-(Vietnamese or not) practically never contains but every line of mojibake
-does: the second character of UTF-8 mojibake of Vietnamese (``º`` ``»`` in
-``á»‡``; ``Ã`` ``Ä`` ``Æ``), letters of the TCVN3/VNI images that Vietnamese
-lacks (``Ö``, ``ø``, ``©``), the VIQR marks ``^`` `````` ``~`` ``+``, and
-``&``. Only the tokens holding one are read, and the rest of their line
-only when one of them was repaired.
+(Vietnamese or not) practically never contains but nearly every line of
+mojibake does: the second character of UTF-8 mojibake of Vietnamese (``º``
+``»`` in ``á»‡``; ``Ã`` ``Ä`` ``Æ``), letters of the TCVN3/VNI images that
+Vietnamese lacks (``Ö``, ``ø``, ``©``), the VIQR marks ``^`` `````, and
+``&``. Only the lines holding one are read, unless the document has shown
+which path broke it.
 
 >>> repair_encodings("ViÖt Nam")
 'Việt Nam'
@@ -128,7 +132,21 @@ _SENTINELS = (
 _SENTINEL_RE = re.compile(_cls(_SENTINELS))
 
 
+#: Short texts (a title, a word) are few bytes: they can afford a wider net,
+#: every character of :data:`_STRONG` and the VNI letter pairs (``uù``).
+_SHORT = 256
+_SHORT_RE = re.compile(
+    _cls(
+        _SENTINELS + _GLUED + _STRONG.translate(str.maketrans("", "", "".join(map(chr, range(32)))))
+    )
+    + "|"
+    + _VNI_PAIR
+)
+
+
 def _suspect(text: str) -> bool:
+    if len(text) < _SHORT:
+        return _SHORT_RE.search(text) is not None
     return any(c in text for c in _SENTINELS)
 
 
@@ -168,7 +186,7 @@ def _vni_chars() -> frozenset[str]:
 # -- decoders for one token -----------------------------------------------------
 
 
-def _utf8_once(token: str, permissive: bool = False) -> tuple[str, bool]:
+def _utf8_once(token: str, permissive: bool = False, latin_only: bool = True) -> tuple[str, bool]:
     """Decode every UTF-8 byte sequence hidden in ``token``; (result, used latin-1).
 
     ``permissive`` also accepts C1 controls: the middle stage of doubly
@@ -186,7 +204,7 @@ def _utf8_once(token: str, permissive: bool = False) -> tuple[str, bool]:
             return s
         if not (_plausible(out) or (permissive and "\x80" <= out <= "\x9f")):
             return s
-        if len(s) == 2 and out > "\u024f" and not "\u0300" <= out <= "\u036f":
+        if latin_only and len(s) == 2 and out > "\u024f" and not "\u0300" <= out <= "\u036f":
             return s  # two bytes: only Latin letters and accents, not Armenian or Arabic
         if any(c in _LATIN1_ONLY and c not in _TO_BYTE for c in s):
             latin1 = True
@@ -203,13 +221,13 @@ def _plausible(char: str) -> bool:
     return char.isprintable() or char in "\xa0\xad"
 
 
-def _decode_utf8(token: str) -> tuple[str, str] | None:
-    middle, _ = _utf8_once(token, permissive=True)
+def _decode_utf8(token: str, latin_only: bool = True) -> tuple[str, str] | None:
+    middle, _ = _utf8_once(token, permissive=True, latin_only=latin_only)
     if middle != token:
-        twice, _ = _utf8_once(middle)
+        twice, _ = _utf8_once(middle, latin_only=latin_only)
         if twice != middle and not any("\x80" <= c <= "\x9f" for c in twice if c not in token):
             return twice, "utf8-twice"
-    text, latin1 = _utf8_once(token)
+    text, latin1 = _utf8_once(token, latin_only=latin_only)
     if text == token:
         return None
     return text, "utf8-as-latin1" if latin1 else "utf8-as-cp1252"
@@ -278,7 +296,8 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
 
 
 #: Letters only Vietnamese uses (outside Latin-1): a word with one must be Vietnamese.
-_VIETNAMESE_ONLY = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
+_VIETNAMESE_ONLY_STR = "".join(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
+_VIETNAMESE_ONLY = frozenset(_VIETNAMESE_ONLY_STR)
 _STRONG_RE = re.compile(_cls(_STRONG + _GLUED) + "|" + _UTF8_SEQ.pattern)
 
 
@@ -308,6 +327,8 @@ def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
     """
     out: list[tuple[float, str, str, bool]] = []
     for new, rule in _candidates(token):
+        if rule in ("tcvn3-as-cp1252", "vni-as-cp1252") and len(_WORD_CHARS.findall(token)) < 2:
+            continue  # a lone letter (Swedish ``Ö``) is no word to repair alone
         foreign_ok = rule.startswith("utf8")
         strong_here = strong and (rule != "viqr" or re.search(_VIQR, token) is not None)
         orig_bad, new_score, old_score = _judge(token, new, foreign_ok)
@@ -415,18 +436,340 @@ def _line_edits(text: str, start: int, end: int) -> list[Edit]:
     return edits
 
 
-def _edits(text: str) -> list[Edit]:
-    if not _suspect(text):
+# -- spans ----------------------------------------------------------------------
+#
+# Word by word, a name or a rare syllable inside a broken line stays broken:
+# its repaired reading proves nothing alone. So every path (a way text gets
+# broken) reads whole runs of tokens instead: each token gets a gain, how
+# much more Vietnamese its repaired reading is than the original, and the
+# runs with the largest total gain (maximum-sum segments) are repaired whole
+# when that total is clearly positive. Tokens the path cannot have produced
+# (a character outside its alphabet: ``ộ`` cannot come out of Windows-1252)
+# cut the runs, so a broken phrase inside good text is found alone.
+
+_PATHS = ("utf8", "tcvn3-as-cp1252", "vni-as-cp1252", "viqr")
+#: Characters of the Windows-1252/latin-1 images: the alphabet of every path but VIQR.
+_CP_TOKEN = re.compile("[\x00-\xff" + re.escape("".join(sorted(set(SLOPPY_CP1252[0x80:])))) + "]+")
+_JUNK = re.compile(
+    _cls(_STRONG) + "|[\x80-\x9f]|" + f"(?<={_LETTER}){_cls(_GLUED)}|{_cls(_GLUED)}(?={_LETTER})"
+)
+_HAS_LETTER = re.compile(_LETTER)
+_WORD_CHARS = re.compile(_LETTER)
+_VIQR_MARKED = re.compile(
+    r"[aeoAEO]\^|[aA]\(|[ouOU]\+|[aeiouyAEIOUY][\^(+]?[`~'?.](?=[A-Za-z])|[aeiouyAEIOUY][\^(+]?[`~']"
+    r"|(?<![A-Za-z])(?:dd|DD|Dd)(?=[aeiouyAEIOUY])"
+)
+_VIQR_FINAL = re.compile(
+    r"([aeiouyAEIOUY][\^(+]?[`~'?.]?[A-Za-z]*)([.?])((?:\\?[.?!,;:)\]}\"»'])*)$"
+)
+#: What marks a token as VIQR before reading it: mnemonics, escapes, ``dd``.
+_VIQR_OLD = re.compile(_VIQR_MARKED.pattern + r"|\\[.?'`~^(+\\d]|(?<![A-Za-z])(?:dd|DD|Dd)")
+#: In a document shown to be VIQR, a final ``.`` or ``?`` after a vowel is a tone too.
+_VIQR_OLD_FINAL = re.compile(_VIQR_OLD.pattern + r"|[aeiouyAEIOUY][\^(+]?[`~'?.]?[.?]|DD")
+_NBSP_LOST = re.compile(f"(?:{_cls(_LEAD2)}|{_cls(_LEAD3)}{_cls(_CONT)}) ")
+#: A segment must gain this much (about one broken word becoming a good one).
+_MIN_GAIN = 2.0
+
+
+@cache
+def _word_quality(word: str) -> float:
+    """+1 and more for a Vietnamese syllable (more if frequent), 0 ASCII, -1 other."""
+    if is_syllable(word):
+        return 1.0 + 0.25 * math.log10(1 + syllable_count(word))
+    return 0.0 if word.isascii() else -1.0
+
+
+def _quality(token: str, marks: re.Pattern[str] = _JUNK) -> tuple[float, bool]:
+    """How Vietnamese ``token`` reads, and whether it holds a Vietnamese word and no bad one.
+
+    A token with a character of ``marks`` (mojibake symbols, or VIQR marks
+    when judging VIQR) is broken whatever its pieces read as: ``b¸o`` holds
+    the syllable ``o``, ``Du+o+'i`` three.
+    """
+    score = 0.0
+    good = bad = False
+    for w in _WORD.findall(token):
+        q = _word_quality(w)
+        score += q
+        good |= q > 0
+        bad |= q < 0
+    if marks.search(token):
+        return min(score, 0.0) - 1.0, False
+    return score, good and not bad
+
+
+@cache
+def _path_reading(token: str, path: str, viqr_final: bool) -> tuple[str, str] | None:
+    """``token`` read through ``path``: (text, rule), or None when it cannot be or is unchanged."""
+    if path == "viqr":
+        if not token.isascii():
+            return None
+        new = _decode_viqr(token)
+        m = _VIQR_FINAL.search(token)
+        if m is not None and (viqr_final or m.group(1)[-1] in "^(+`~'?."):
+            full = _decode_sequences("viqr", token[: m.end(2)]) + m.group(3).replace("\\", "")
+            words = _WORD.findall(full)
+            if words and is_syllable(words[-1]):
+                new = full
+        return (new, "viqr") if new != token else None
+    if _CP_TOKEN.fullmatch(token) is None:
+        return None
+    if path == "utf8":
+        return _decode_utf8(token, latin_only=False)
+    if path == "tcvn3-as-cp1252":
+        new = _decode_tcvn3(token) if any(c in _tcvn3_chars() for c in token) else token
+    else:
+        new = _decode_vni(token) if any(c in _vni_chars() for c in token) else token
+    return (new, path) if new != token else None
+
+
+def _max_segments(gains: list[float | None], lo: int, hi: int) -> list[tuple[int, int, float]]:
+    """Disjoint maximum-sum runs of ``gains[lo:hi]`` (None cuts a run), largest first."""
+    best, best_lo, best_hi = 0.0, -1, -1
+    run, run_lo = 0.0, lo
+    for i in range(lo, hi):
+        g = gains[i]
+        if g is None:
+            run, run_lo = 0.0, i + 1
+            continue
+        if run <= 0:
+            run, run_lo = 0.0, i
+        run += g
+        if run > best:
+            best, best_lo, best_hi = run, run_lo, i + 1
+    if best_lo < 0:
         return []
-    edits: list[Edit] = []
-    pos = 0
-    while (m := _SENTINEL_RE.search(text, pos)) is not None:
+    return [
+        (best_lo, best_hi, best),
+        *_max_segments(gains, lo, best_lo),
+        *_max_segments(gains, best_hi, hi),
+    ]
+
+
+#: What UTF-8 mojibake decodes to that proves it: Vietnamese letters and typography.
+_VIETNAMESE_ONLY_RE = re.compile("[" + _VIETNAMESE_ONLY_STR + "]")
+_UTF8_PROOF = re.compile("[" + "".join(sorted(_VIETNAMESE_ONLY_STR)) + "“”‘’–—…•€™]")
+
+
+def _path_edits(
+    text: str, start: int, end: int, path: str, viqr_final: bool, lenient: bool, force: bool
+) -> list[tuple[float, list[Edit]]]:
+    """Segments of ``text[start:end]`` that ``path`` repairs: (gain, edits) each.
+
+    ``lenient`` (the document has shown this path) lowers the bar: a run
+    that gains at all is repaired, and a broken token whose repair reads no
+    better (``§T`` → ``ĐT``) comes along at its edges. ``force`` (nothing in
+    the document is written in Unicode Vietnamese either) takes every token
+    the path changes, even one that was a word: TCVN3's ``Phú`` reads ``Phó``.
+    """
+    line = text[start:end]
+    if path == "utf8" and " " in line:
+        line = _NBSP_LOST.sub(_restore_nbsp, line)  # same length: offsets hold
+    tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(line)]
+    gains: list[float | None] = []
+    goods: list[bool] = []
+    readings: list[tuple[str, str] | None] = []
+    marks = (_VIQR_OLD_FINAL if lenient else _VIQR_OLD) if path == "viqr" else _JUNK
+    for i, (_, _, token) in enumerate(tokens):
+        final = viqr_final or lenient or (i + 1 < len(tokens) and tokens[i + 1][2][:1].islower())
+        reading = _path_reading(token, path, final)
+        readings.append(reading)
+        if reading is None:
+            ok = token.isascii() if path == "viqr" else _CP_TOKEN.fullmatch(token) is not None
+            gains.append(0.0 if ok else None)
+            goods.append(False)
+            continue
+        old, _ = _quality(token, marks)
+        new, good = _quality(reading[0])
+        gain = new - old
+        proof = path == "utf8" and old < 0 and not _JUNK.search(reading[0])
+        if proof and _UTF8_PROOF.search(reading[0]):
+            gain, good = max(gain, _MIN_GAIN), True
+        goods.append(good)
+        legacy = path in ("tcvn3-as-cp1252", "vni-as-cp1252")
+        # A lone symbol (``©``) or letter (Swedish ``Ö``) comes along, never proves.
+        symbol = not _HAS_LETTER.search(token.translate(_SYMBOL_LETTERS))
+        if not good or symbol or (legacy and len(_WORD_CHARS.findall(token)) < 2):
+            gain = min(gain, 0.0)
+        elif (
+            legacy
+            and not _JUNK.search(token[1:] if token[:1] == "µ" else token)  # µm, µg: units
+            and not _frequent_vni(token, reading[0])
+        ):
+            gain = min(gain, 1.0)  # French ``où`` is VNI ``ó``: letters alone prove little
+        if (lenient and gain == 0.0 and old < 0 and new >= old) or force:
+            gain = max(gain, 0.25)
+        gains.append(gain)
+    out = []
+    for lo, hi, gain in _max_segments(gains, 0, len(tokens)):
+        if gain < (0.25 if lenient else _MIN_GAIN):
+            continue
+        lo, hi = _extend(gains, goods, lo, hi)
+        marked = sum(1 for t in tokens[lo:hi] if _VIQR_MARKED.search(t[2]))
+        if path == "viqr" and not lenient and marked < 2:
+            continue
+        edits = []
+        for i in range(lo, hi):
+            reading = readings[i]
+            if reading is not None:
+                t0, t1, _ = tokens[i]
+                edits.append(Edit(t0, t1, reading[0], reading[1]))
+        out.append((gain, edits))
+    return out
+
+
+#: Letters of the Windows-1252 images that are symbols in TCVN3 pages (``º`` ``ª``):
+#: a token of them alone is no evidence.
+_SYMBOL_LETTERS = str.maketrans("", "", "ºªµ")
+
+
+def _extend(gains: list[float | None], goods: list[bool], lo: int, hi: int) -> tuple[int, int]:
+    """Widen a repaired run over neighbours that lose nothing and read as Vietnamese.
+
+    A maximum-sum run stops before a token of gain zero: TCVN3's lone ``¸``
+    (``á``) after ``bµ`` (``bà``) proves nothing alone but belongs to the run.
+    """
+    i = lo
+    while i > 0 and (g := gains[i - 1]) is not None and g >= 0:
+        i -= 1
+        if goods[i]:
+            lo = i
+    i = hi
+    while i < len(gains) and (g := gains[i]) is not None and g >= 0:
+        i += 1
+        if goods[i - 1]:
+            hi = i
+    return lo, hi
+
+
+def _frequent_vni(token: str, new: str) -> bool:
+    """A VNI letter pair (``uù``) whose reading is a common syllable (``phút``) proves VNI."""
+    words = _WORD.findall(new)
+    return (
+        _VNI_PAIR_RE.search(token) is not None
+        and bool(words)
+        and all(syllable_count(w) >= 100 for w in words)
+    )
+
+
+_VNI_PAIR_RE = re.compile(_VNI_PAIR)
+
+
+def _restore_nbsp(m: re.Match[str]) -> str:
+    """``vÃ `` is ``và`` whose NBSP byte became a space: give it back when that decodes."""
+    s = m.group()
+    candidate = s[:-1] + "\xa0"
+    try:
+        out = bytes(_TO_BYTE.get(c, _LATIN1_ONLY.get(c, 0)) for c in candidate).decode("utf-8")
+    except UnicodeDecodeError:
+        return s
+    return candidate if out in _VIETNAMESE_ONLY or out in "àÀ" else s
+
+
+#: What each path leaves on every line it breaks, as character classes (a
+#: class is scanned at C speed; a line without it is not read for that path
+#: unless the document has shown the path). Short lines also try the VNI
+#: letter pairs (``uù``), a slower pattern.
+_PATH_SIGNS = {
+    "utf8": re.compile("[»ºÃÄÆÂ€\x80-\x9f]"),
+    "tcvn3-as-cp1252": re.compile(_cls(_STRONG + _GLUED)),
+    "vni-as-cp1252": re.compile(_cls(_STRONG)),
+    "viqr": re.compile("[\\^`~]"),
+}
+_VNI_PAIR_SIGN = re.compile(_VNI_PAIR)
+
+
+def _signed(text: str, start: int, end: int, path: str) -> bool:
+    if _PATH_SIGNS[path].search(text, start, end) is not None:
+        return path != "viqr" or _VIQR_MARKED.search(text, start, end) is not None
+    legacy = path in ("tcvn3-as-cp1252", "vni-as-cp1252")
+    return legacy and end - start < _SHORT and _VNI_PAIR_SIGN.search(text, start, end) is not None
+
+
+def _span_edits(
+    text: str,
+    start: int,
+    end: int,
+    viqr_final: bool,
+    evident: tuple[str, ...],
+    pure: bool,
+    ascii_only: bool = False,
+) -> list[Edit]:
+    """The best non-overlapping segments any path repairs in one line."""
+    found: list[tuple[float, list[Edit]]] = []
+    for path in _PATHS:
+        lenient = path in evident
+        if not lenient and not _signed(text, start, end, path):
+            continue  # nothing on the line this path could have written
+        force = lenient and (pure if path != "viqr" else ascii_only) and path != "utf8"
+        found += _path_edits(text, start, end, path, viqr_final, lenient, force)
+    found.sort(key=lambda f: -f[0])
+    taken: list[Edit] = []
+    for _, edits in found:
+        if all(e.end <= t.start or e.start >= t.end for e in edits for t in taken):
+            taken += edits
+    return taken
+
+
+def _lines(text: str, pos: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each line holding a sentinel character."""
+    out = []
+    sentinel = _SHORT_RE if len(text) < _SHORT else _SENTINEL_RE
+    while (m := sentinel.search(text, pos)) is not None:
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
-        edits += _line_edits(text, start, end)
+        out.append((start, end))
         pos = end
+    return out
+
+
+def _edits(text: str) -> list[Edit]:
+    """Span repairs on the lines with a sentinel, word repairs around them.
+
+    When those repairs show that one path broke the document (three tokens
+    or more), every line that path could have touched is read again,
+    leniently: lines of VNI without a sentinel (``bieân giôùi``), and words
+    no better alone (``§T``).
+    """
+    if not _suspect(text):
+        return []
+    viqr_final = "\\" in text and _VIQR_ESCAPE.search(text) is not None
+    lines = _lines(text)
+    spans = {start: _span_edits(text, start, end, viqr_final, (), False) for start, end in lines}
+    paths: dict[str, int] = {}
+    for found in spans.values():
+        for e in found:
+            key = "utf8" if e.rule.startswith("utf8") else e.rule
+            paths[key] = paths.get(key, 0) + 1
+    evident = tuple(p for p in _PATHS if paths.get(p, 0) >= 3)
+    if evident:
+        pure = _VIETNAMESE_ONLY_RE.search(text) is None
+        ascii_only = text.isascii()
+        lines, pos = [], 0
+        for line in text.split("\n"):
+            if not line.isascii() or "viqr" in evident:
+                lines.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        spans = {
+            start: _span_edits(text, start, end, viqr_final, evident, pure, ascii_only)
+            for start, end in lines
+        }
+    edits: list[Edit] = []
+    for start, end in lines:
+        found = spans[start]
+        words = [
+            e
+            for e in _line_edits(text, start, end)
+            if all(e.end <= s.start or e.start >= s.end for s in found)
+        ]
+        edits += sorted(found + words, key=lambda e: e.start)
     return edits
+
+
+#: A backslash before ``.`` or ``?``: the writer escapes literal punctuation
+#: (RFC 1456), so an unescaped one after a vowel is a tone mark.
+_VIQR_ESCAPE = re.compile(r"[aeiouyAEIOUY^(+]\\[.?]")
 
 
 def find_mojibake(text: str) -> list[MojibakeSpan]:
