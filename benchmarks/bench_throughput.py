@@ -10,8 +10,8 @@ Usage (from the project root)::
 With ``--cli-mb N`` (default 100; 0 skips it) the ``vntext clean`` command is
 timed too, as a subprocess on a JSONL file of the same documents repeated to
 N MB, with ``-j 1`` and ``-j 2`` (``--cli-jobs``); the ``-j 1`` run's peak RSS
-is the main process's ``VmHWM``, from its ``--report``. ``--rss-mb M`` adds one more ``-j 1`` run on an M MB
-file, for peak RSS on a large input.
+is the main process's ``VmHWM``, from its ``--report``. ``--rss-mb M`` adds
+one more ``-j 1`` run on an M MB file, for peak RSS on a large input.
 
 Each registered step is timed alone (``Config().with_steps(only=[step])``),
 then the full default pipeline, on the same list of documents. Peers
@@ -193,7 +193,9 @@ def main() -> int:
         rows += more
 
     if args.peer_python:
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".jsonl", delete=False, encoding="utf-8"
+        ) as fh:
             for d in docs:
                 fh.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
         for peer in PEERS:

@@ -713,3 +713,67 @@ def test_closed_output_pipe_stops_cleanly(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(ClosedPipe()))
     assert run(["clean", str(src), *U]) == 1
     assert "the output pipe was closed" in capsys.readouterr().err
+
+
+# -- encodings, detect, lexicon build --------------------------------------------
+
+LEGACY_SENTENCE = "Ủy ban nhân dân tỉnh Thanh Hóa họp về việc bảo đảm an ninh trật tự."
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "viscii"])
+def test_clean_detects_a_legacy_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(LEGACY_SENTENCE.encode(f"vntext-{encoding}"))
+    report = tmp_path / "report.json"
+    assert cli.main(["clean", str(path), "-q", "-j", "1", "--report", str(report)]) == 0
+    assert capsys.readouterr().out.rstrip("\n") == LEGACY_SENTENCE
+    assert encoding in json.dumps(json.loads(report.read_text(encoding="utf-8")))
+
+
+def test_clean_with_forced_utf8_rejects_legacy_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(LEGACY_SENTENCE.encode("vntext-vni"))
+    assert cli.main(["clean", str(path), "-q", "-j", "1", "--encoding", "utf-8"]) == 1
+    assert "legacy.txt" in capsys.readouterr().err
+
+
+def test_detect_reports_encoding_and_mojibake(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legacy = tmp_path / "a.txt"
+    legacy.write_bytes(LEGACY_SENTENCE.encode("vntext-tcvn3"))
+    broken = tmp_path / "b.txt"
+    broken.write_text("Viá»‡t Nam và thế giới", encoding="utf-8")
+    assert cli.main(["detect", str(legacy), str(broken), "--json"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["encoding"] == "tcvn3" and first["mojibake"] == {}
+    assert second["encoding"] == "utf-8"
+    assert sum(second["mojibake"].values()) == 1
+    assert cli.main(["detect", str(tmp_path / "missing.txt")]) == 1
+    assert "missing.txt" in capsys.readouterr().err
+
+
+def test_lexicon_build_feeds_the_typos_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as fh:
+        for _ in range(3):
+            fh.write(json.dumps({"body": "Việt Nam và thế giới hôm nay."}, ensure_ascii=False))
+            fh.write("\n")
+    out = tmp_path / "lex.tsv"
+    assert cli.main(["lexicon", "build", str(corpus), "-o", str(out), "--field", "body"]) == 0
+    rows = dict(
+        line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    )
+    assert rows["việt nam"] == "3"
+    assert rows["hôm"] == "3"
+    capsys.readouterr()
+    assert cli.main(["explain", "của của", "--lexicon", str(out)]) == 0
+    assert cli.main(["lexicon", "build", str(tmp_path / "nope.txt"), "-o", str(out)]) == 2
+    assert "nope.txt" in capsys.readouterr().err

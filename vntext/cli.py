@@ -160,8 +160,9 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="with --in-place: keep the original as INPUT+SUFFIX")
     clean.add_argument("-j", "--jobs", type=int, default=_cores(), metavar="N",
                        help="worker processes (default: all cores)")
-    clean.add_argument("--encoding", default="utf-8", choices=sorted(vio.DECODERS),
-                       help="how input bytes are decoded (default: utf-8)")
+    clean.add_argument("--encoding", default="auto", choices=sorted(vio.DECODERS),
+                       help="how input bytes are decoded: auto detects UTF-8, UTF-16/32 "
+                       "and the legacy Vietnamese encodings per record (default: auto)")
     clean.add_argument("--on-error", choices=("fail", "skip", "keep"), default="fail",
                        help="bad record: stop (default), drop it, or pass it through unchanged")
     clean.add_argument("--max-record-bytes", type=int, default=64 << 20, metavar="N",
@@ -184,7 +185,67 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="clean a built-in sample scrape, before and after",
                           allow_abbrev=False)
     _add_config_flags(demo)
+
+    detect = sub.add_parser("detect", help="detect each file's encoding and count mojibake",
+                            allow_abbrev=False)
+    detect.add_argument("files", nargs="+", metavar="FILE")
+    detect.add_argument("--encoding", default="auto", choices=sorted(vio.DECODERS),
+                        help="force an encoding instead of detecting it (default: auto)")
+    detect.add_argument("--json", action="store_true", help="one JSON object per file")
+
+    lexicon = sub.add_parser("lexicon", help="build syllable statistics from your corpus",
+                             allow_abbrev=False)
+    lexicon_sub = lexicon.add_subparsers(dest="lexicon_command", metavar="ACTION")
+    lexicon_sub.required = True
+    build = lexicon_sub.add_parser(
+        "build", allow_abbrev=False,
+        help="count syllables and bigrams in CORPUS files (txt/jsonl, compressed) for --lexicon",
+    )
+    build.add_argument("corpus", nargs="+", metavar="CORPUS", help="files, or '-' for stdin")
+    build.add_argument("-o", "--output", required=True, metavar="FILE")
+    build.add_argument("--field", default="text", help="JSONL field holding the text")
+    build.add_argument("--min-count", type=int, default=2, metavar="N",
+                       help="drop entries seen fewer than N times (default: 2)")
     return parser
+
+
+def _detect(args: argparse.Namespace, out: IO[str]) -> int:
+    """``vntext detect``: encoding, confidence and mojibake spans per file."""
+    from vntext.detect import detect_report
+
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            report = detect_report(path, "auto" if args.encoding == "auto" else args.encoding)
+        except OSError as exc:
+            sys.stderr.write(f"vntext detect: {path}: {exc.strerror or exc}\n")
+            status = EXIT_FAILED
+            continue
+        if args.json:
+            out.write(json.dumps(report, ensure_ascii=False) + "\n")
+            continue
+        spans = report["mojibake"]
+        assert isinstance(spans, dict)
+        found = ", ".join(f"{rule} {n}" for rule, n in spans.items()) or "none"
+        out.write(
+            f"{path}: {report['encoding']} (confidence {report['confidence']}); "
+            f"mojibake spans: {found}\n"
+        )
+    return status
+
+
+def _lexicon(args: argparse.Namespace, out: IO[str]) -> int:
+    """``vntext lexicon build``: counts for ``--lexicon``."""
+    from vntext.lexicon import build_lexicon
+
+    if args.min_count < 1:
+        raise UsageError("--min-count must be at least 1")
+    for path in args.corpus:
+        if path != "-" and not os.path.isfile(path):
+            raise UsageError(f"{path}: no such file")
+    rows = build_lexicon(args.corpus, args.output, field=args.field, min_count=args.min_count)
+    out.write(f"wrote {rows} entries to {args.output}\n")
+    return EXIT_OK
 
 
 def _read_toml(path: str) -> dict[str, Any]:
@@ -1058,6 +1119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args, out)
         if args.command == "steps":
             return _steps(out)
+        if args.command == "detect":
+            return _detect(args, out)
+        if args.command == "lexicon":
+            return _lexicon(args, out)
         return _demo(args, out)
     except UsageError as exc:
         sys.stderr.write(f"vntext {args.command}: error: {exc}\n")

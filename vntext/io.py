@@ -146,10 +146,27 @@ def _decode_utf8(data: bytes) -> DecodedText:
     return DecodedText(data.decode("utf-8"), "utf-8")
 
 
+def _detector(encoding: str) -> Callable[[bytes], Decoded]:
+    """A decoder backed by :func:`vntext.decode` (imported when first used)."""
+
+    def decode_with(data: bytes) -> Decoded:
+        from vntext.detect import decode as detect_decode
+
+        return detect_decode(data, encoding)
+
+    return decode_with
+
+
 #: ``--encoding`` name -> decoder. A decoder raises :class:`ValueError` (such
 #: as :class:`UnicodeDecodeError`) for bytes it cannot decode; the record is
-#: then bad, and ``--on-error`` decides.
-DECODERS: dict[str, Callable[[bytes], Decoded]] = {"utf-8": _decode_utf8}
+#: then bad, and ``--on-error`` decides. ``auto`` detects (BOMs, UTF-8/16/32,
+#: then the legacy Vietnamese encodings scored as Vietnamese); the others
+#: force one encoding.
+DECODERS: dict[str, Callable[[bytes], Decoded]] = {
+    "utf-8": _decode_utf8,
+    "auto": _detector("auto"),
+    **{name: _detector(name) for name in ("tcvn3", "vni", "viscii", "vps", "viqr", "cp1258")},
+}
 
 
 def register_decoder(name: str, decoder: Callable[[bytes], Decoded]) -> None:
