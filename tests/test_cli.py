@@ -115,16 +115,16 @@ def test_every_config_option_has_a_flag() -> None:
 
 def test_precedence_preset_then_file_then_flags(tmp_path: Path) -> None:
     toml = tmp_path / "vntext.toml"
-    toml.write_text('preset = "minimal"\nwhitespace = true\n')
+    toml.write_text('preset = "minimal"\ntones = true\n')
     args = cli._build_parser().parse_args(["clean", "--config", str(toml)])
-    assert cli.build_config(args).whitespace is True  # the file beats its preset
+    assert cli.build_config(args).tones is True  # the file beats its preset
     args = cli._build_parser().parse_args(
-        ["clean", "--preset", "minimal", "--config", str(toml), "--disable", "whitespace"])
-    assert cli.build_config(args).whitespace is False  # flags beat the file
+        ["clean", "--preset", "minimal", "--config", str(toml), "--disable", "tones"])
+    assert cli.build_config(args).tones is False  # flags beat the file
     toml.write_text("[tool.vntext]\nunicode = false\n")
     args = cli._build_parser().parse_args(["clean", "--config", str(toml), "--preset", "minimal"])
     config = cli.build_config(args)
-    assert config.unicode is False and config.whitespace is False
+    assert config.unicode is False and config.whitespace is True and config.tones is False
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -323,7 +323,8 @@ def test_refuses_to_overwrite_an_input(tmp_path: Path, capsys: Any) -> None:
 # -- bad input ---------------------------------------------------------------------------
 
 BAD_RECORDS = [
-    (b'{"text": "ok"}\n{"text": "H\xe0 N\xf4i"}\n{"text": "ok"}\n', "jsonl",
+    # Detection is per file: the other records are UTF-8, so line 2 is corrupt.
+    ('{"text": "Hà Nội"}\n'.encode() + b'{"text": "H\xe0 N\xf4i"}\n{"text": "ok"}\n', "jsonl",
      "in:2: invalid UTF-8 at byte 11 (0xe0)"),
     (b'{"text": "ok"}\n{"text": "unterminated}\n{"text": "ok"}\n', "jsonl",
      "in:2: malformed JSON"),
@@ -334,7 +335,7 @@ BAD_RECORDS = [
      "in:2: field 'text' is null, not a string"),
     (b'{"text": "ok"}\n{"text": "' + b"x" * 200 + b'"}\n{"text": "ok"}\n', "jsonl",
      "in:2: line over --max-record-bytes (100)"),
-    (b"ok\n\xff\xfe bad\nok\n", "lines", "in:2: invalid UTF-8 at byte 0"),
+    ("Hà Nội\n".encode() + b"\xff\xfe bad\nok\n", "lines", "in:2: invalid UTF-8 at byte 0"),
 ]
 
 

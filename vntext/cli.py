@@ -161,8 +161,8 @@ def _build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-j", "--jobs", type=int, default=_cores(), metavar="N",
                        help="worker processes (default: all cores)")
     clean.add_argument("--encoding", default="auto", choices=sorted(vio.DECODERS),
-                       help="how input bytes are decoded: auto detects UTF-8, UTF-16/32 "
-                       "and the legacy Vietnamese encodings per record (default: auto)")
+                       help="how input bytes are decoded: auto detects UTF-8 or a legacy "
+                       "Vietnamese encoding once per file, from its first batch (default: auto)")
     clean.add_argument("--on-error", choices=("fail", "skip", "keep"), default="fail",
                        help="bad record: stop (default), drop it, or pass it through unchanged")
     clean.add_argument("--max-record-bytes", type=int, default=64 << 20, metavar="N",
@@ -670,7 +670,12 @@ def _events(run: _Run, sources: list[Source]) -> Iterator[tuple[str, Source, Any
                 if not head:
                     run.empty_files.append(src.path)
                 reader = _PrefixedStream(head, stream)
+                encoding = ""
                 for batch in vio.read_batches(reader, src.path, src.fmt, opts.max_record_bytes):
+                    if opts.encoding == "auto":
+                        # One encoding per file, judged on its first batch.
+                        encoding = encoding or vio.file_encoding(batch.data)
+                        batch = dataclasses.replace(batch, encoding=encoding)
                     yield "batch", src, batch
             finally:
                 if src.path != "-":

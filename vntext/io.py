@@ -169,6 +169,43 @@ DECODERS: dict[str, Callable[[bytes], Decoded]] = {
 }
 
 
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def file_encoding(sample: bytes) -> str:
+    """The encoding ``--encoding auto`` reads a whole file with, judged on ``sample``.
+
+    Detection is per file, not per record: a file is one encoding, so a
+    single corrupt line in a UTF-8 file is reported as invalid UTF-8 (with
+    its line) instead of being read as some legacy encoding on its own.
+    ``sample`` is the file's first batch (whole lines). Bytes that are valid
+    UTF-8, or that no legacy Vietnamese encoding reads as Vietnamese, mean
+    ``utf-8``.
+
+    >>> file_encoding("Hà Nội".encode())
+    'utf-8'
+    >>> file_encoding("Hà Nội".encode("vntext-vni"))
+    'vni'
+    >>> file_encoding("Hà Nội\\n".encode() + b"H\\xe0 N\\xf4i\\n")  # one corrupt line
+    'utf-8'
+    """
+    from vntext.detect import DecodeError
+    from vntext.detect import decode as detect_decode
+
+    multibyte = len(_UTF8_MULTIBYTE.findall(sample))
+    if multibyte and multibyte >= sample.decode("utf-8", "replace").count("\ufffd"):
+        # Mostly well-formed UTF-8 with a few bad bytes: a UTF-8 file with a
+        # corrupt record, which --on-error handles record by record.
+        return "utf-8"
+    try:
+        found = detect_decode(sample, "auto").encoding
+    except DecodeError:
+        return "utf-8"
+    return found if found in DECODERS else "utf-8"
+
+
 def register_decoder(name: str, decoder: Callable[[bytes], Decoded]) -> None:
     """Make ``--encoding NAME`` available (e.g. ``register_decoder("auto", vntext.decode)``)."""
     DECODERS[name] = decoder
@@ -335,6 +372,9 @@ class Batch:
     data: bytes
     block: int = 0
     too_long: bool = False
+    #: The file's encoding when ``--encoding auto`` settled it from the
+    #: file's first batch (see :func:`file_encoding`); empty otherwise.
+    encoding: str = ""
 
 
 #: Target size of a batch; ``txt`` looks for a blank line up to
@@ -808,7 +848,7 @@ def _process_lines(batch: Batch, options: Options, cleaner: Cleaner, result: Bat
         try:
             if batch.too_long or len(raw) > options.max_record_bytes:
                 raise RecordError(f"line over --max-record-bytes ({options.max_record_bytes})")
-            decoded = decode(raw, options.encoding)
+            decoded = decode(raw, batch.encoding or options.encoding)
             stats.encodings[decoded.encoding] += 1
             text = decoded.text
             if jsonl:
@@ -854,7 +894,7 @@ def _process_block(batch: Batch, options: Options, cleaner: Cleaner, result: Bat
             raise RecordError(
                 f"no line break in {options.max_record_bytes} bytes (--max-record-bytes)"
             )
-        decoded = decode(batch.data, options.encoding)
+        decoded = decode(batch.data, batch.encoding or options.encoding)
         stats.encodings[decoded.encoding] += 1
         result.chars = len(decoded.text)
         new = _clean(decoded.text, options, cleaner, result, 0)
