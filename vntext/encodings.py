@@ -299,6 +299,12 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
 _VIETNAMESE_ONLY_STR = "".join(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
 _VIETNAMESE_ONLY = frozenset(_VIETNAMESE_ONLY_STR)
 _STRONG_RE = re.compile(_cls(_STRONG + _GLUED) + "|" + _UTF8_SEQ.pattern)
+#: A letter glued to a digit: a code or a model name, never a legacy word.
+_DIGIT_GLUED = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")
+#: Letters of other Latin alphabets among the strong signs (``Ö``, ``î``, ``ñ``).
+_FOREIGN_LETTERS = frozenset(c for c in _STRONG if c.lower() != c.upper() and c != "µ")
+#: The other strong signs: symbols, controls, ``µ`` (TCVN3 ``à``), ``ª``.
+_PROOF_SYMBOLS = frozenset(_STRONG + _GLUED) - _FOREIGN_LETTERS
 
 
 def _candidates(token: str) -> list[tuple[str, str]]:
@@ -318,6 +324,30 @@ def _candidates(token: str) -> list[tuple[str, str]]:
     return [(t, r) for t, r in out if t != token]
 
 
+def _legacy_proof(token: str) -> bool:
+    """Whether ``token`` alone proves TCVN3 text read as Windows-1252.
+
+    A symbol or control character inside a word (``nh©n``, ``b¸o``, ``vµ``)
+    does, and so does a foreign capital after a small letter (``ViÖt``). A
+    foreign letter in its normal place does not: Romanian ``îi``, French
+    ``île``, German ``Öl`` are words, and read as TCVN3 they happen to spell
+    Vietnamese syllables (``ợi``). Such tokens are repaired only on a line
+    that something else proves broken. (VNI writes its marks as letters after
+    a vowel, ``Vieät``; its own checks apply.)
+
+    >>> _legacy_proof("nh©n"), _legacy_proof("ViÖt"), _legacy_proof("îi")
+    (True, True, False)
+    """
+    prev = ""
+    for c in token:
+        if c in _PROOF_SYMBOLS:
+            return True
+        if c in _FOREIGN_LETTERS and c.isupper() and prev.islower():
+            return True
+        prev = c
+    return False
+
+
 def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
     """Acceptable repairs of ``token`` as (score, text, rule, certain), best first.
 
@@ -327,14 +357,16 @@ def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
     """
     out: list[tuple[float, str, str, bool]] = []
     for new, rule in _candidates(token):
-        if rule in ("tcvn3-as-cp1252", "vni-as-cp1252") and len(_WORD_CHARS.findall(token)) < 2:
+        if rule in ("tcvn3-as-cp1252", "vni-as-cp1252") and (
+            len(_WORD_CHARS.findall(token)) < 2 or _DIGIT_GLUED.search(token)
+        ):
             continue  # a lone letter (Swedish ``Ö``) is no word to repair alone
         foreign_ok = rule.startswith("utf8")
         strong_here = strong and (rule != "viqr" or re.search(_VIQR, token) is not None)
         orig_bad, new_score, old_score = _judge(token, new, foreign_ok)
         if not new_score and not foreign_ok:
             continue
-        if orig_bad and strong_here:
+        if orig_bad and strong_here and (rule != "tcvn3-as-cp1252" or _legacy_proof(token)):
             out.append((new_score + 100.0 + foreign_ok, new, rule, True))
         elif new_score > old_score + math.log(20) and rule != "utf8-as-cp1252":
             out.append((new_score, new, rule, False))
@@ -516,6 +548,8 @@ def _path_reading(token: str, path: str, viqr_final: bool) -> tuple[str, str] | 
         return None
     if path == "utf8":
         return _decode_utf8(token, latin_only=False)
+    if _DIGIT_GLUED.search(token):
+        return None  # codes and model names (``A0Î``), not words
     if path == "tcvn3-as-cp1252":
         new = _decode_tcvn3(token) if any(c in _tcvn3_chars() for c in token) else token
     else:
@@ -593,10 +627,14 @@ def _path_edits(
             gain = min(gain, 0.0)
         elif (
             legacy
-            and not _JUNK.search(token[1:] if token[:1] == "µ" else token)  # µm, µg: units
+            and not (_legacy_proof if path == "tcvn3-as-cp1252" else _JUNK.search)(
+                token[1:] if token[:1] == "µ" else token  # µm, µg: units
+            )
             and not _frequent_vni(token, reading[0])
         ):
-            gain = min(gain, 1.0)  # French ``où`` is VNI ``ó``: letters alone prove little
+            # French ``où`` is VNI ``ó``, Romanian ``îi`` TCVN3 ``ợi``: letters alone
+            # prove little.
+            gain = min(gain, 1.0)
         if (lenient and gain == 0.0 and old < 0 and new >= old) or force:
             gain = max(gain, 0.25)
         gains.append(gain)
