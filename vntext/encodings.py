@@ -299,8 +299,23 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
 _VIETNAMESE_ONLY_STR = "".join(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
 _VIETNAMESE_ONLY = frozenset(_VIETNAMESE_ONLY_STR)
 _STRONG_RE = re.compile(_cls(_STRONG + _GLUED) + "|" + _UTF8_SEQ.pattern)
-#: A letter glued to a digit: a code or a model name, never a legacy word.
-_DIGIT_GLUED = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")
+_DIGIT = re.compile(r"\d")
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+
+
+def _code_token(token: str) -> bool:
+    """Digits with lone letters (``A0Î``, ``B2Ö``): a code, never a legacy word.
+
+    A TCVN3 symbol still proves the token (``g×.32``).
+
+    ``lµ123`` (TCVN3 ``là123``) or ``500.000ñoàng`` hold a word and stay
+    candidates.
+    """
+    return (
+        _DIGIT.search(token) is not None
+        and _TWO_LETTERS.search(token) is None
+        and not any(c in _PROOF_SYMBOLS for c in token)  # ``g×.32`` is TCVN3 ``gì.32``
+    )
 #: Letters of other Latin alphabets among the strong signs (``Ö``, ``î``, ``ñ``).
 _FOREIGN_LETTERS = frozenset(c for c in _STRONG if c.lower() != c.upper() and c != "µ")
 #: The other strong signs: symbols, controls, ``µ`` (TCVN3 ``à``), ``ª``.
@@ -327,25 +342,25 @@ def _candidates(token: str) -> list[tuple[str, str]]:
 def _legacy_proof(token: str) -> bool:
     """Whether ``token`` alone proves TCVN3 text read as Windows-1252.
 
-    A symbol or control character inside a word (``nh©n``, ``b¸o``, ``vµ``)
-    does, and so does a foreign capital after a small letter (``ViÖt``). A
-    foreign letter in its normal place does not: Romanian ``îi``, French
-    ``île``, German ``Öl`` are words, and read as TCVN3 they happen to spell
-    Vietnamese syllables (``ợi``). Such tokens are repaired only on a line
-    that something else proves broken. (VNI writes its marks as letters after
-    a vowel, ``Vieät``; its own checks apply.)
+    A symbol or control character (``nh©n``, ``b¸o``, ``vµ``) does, and so
+    does a foreign letter after another letter (``ViÖt``, ``cña``: TCVN3
+    ``của``). A foreign letter that starts a short word does not: Romanian
+    ``îi`` is a word, and read as TCVN3 it happens to spell the syllable
+    ``ợi``. Such tokens are repaired only on a line that something else
+    proves broken.
 
-    >>> _legacy_proof("nh©n"), _legacy_proof("ViÖt"), _legacy_proof("îi")
-    (True, True, False)
+    >>> [_legacy_proof(t) for t in ("nh©n", "ViÖt", "cña", "îi", "Öl")]
+    [True, True, True, False, False]
     """
-    prev = ""
+    letters = 0
     for c in token:
         if c in _PROOF_SYMBOLS:
             return True
-        if c in _FOREIGN_LETTERS and c.isupper() and prev.islower():
+        if c in _FOREIGN_LETTERS and letters:
             return True
-        prev = c
-    return False
+        if c.isalpha():
+            letters += 1
+    return letters > 3
 
 
 def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
@@ -358,7 +373,7 @@ def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
     out: list[tuple[float, str, str, bool]] = []
     for new, rule in _candidates(token):
         if rule in ("tcvn3-as-cp1252", "vni-as-cp1252") and (
-            len(_WORD_CHARS.findall(token)) < 2 or _DIGIT_GLUED.search(token)
+            len(_WORD_CHARS.findall(token)) < 2 or _code_token(token)
         ):
             continue  # a lone letter (Swedish ``Ö``) is no word to repair alone
         foreign_ok = rule.startswith("utf8")
@@ -548,8 +563,8 @@ def _path_reading(token: str, path: str, viqr_final: bool) -> tuple[str, str] | 
         return None
     if path == "utf8":
         return _decode_utf8(token, latin_only=False)
-    if _DIGIT_GLUED.search(token):
-        return None  # codes and model names (``A0Î``), not words
+    if _code_token(token):
+        return None
     if path == "tcvn3-as-cp1252":
         new = _decode_tcvn3(token) if any(c in _tcvn3_chars() for c in token) else token
     else:
