@@ -66,6 +66,7 @@ from vntext.syllable import (
     tone_position,
 )
 from vntext.trace import Change, Edit, apply_edits
+from vntext.whitespace import glued_needs_space
 
 __all__ = ["TONE_STYLES", "TonesStep", "fix_token", "normalize_tones"]
 
@@ -315,6 +316,24 @@ _WORD_START = re.compile(r"\w*\Z")
 _WORD_END = re.compile(r"\w*")
 # A chunk (between spaces) that is a URL, an e-mail address, a path or code.
 _CODE_LIKE = re.compile(r"[@/\\_=<>{}|~^`$#%&*+\[\]]|://|\w\.\w|\w:\w")
+
+
+def _is_code(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a URL, an address, a path or code.
+
+    Punctuation gluing two Vietnamese words (``góp.Qúa trình``, ``IÀ:A``) is
+    not code: the ``whitespace`` step will put a space there (the same test,
+    :func:`vntext.whitespace.glued_needs_space`, decides both), and judging
+    it as code here would leave the mark for a second run to fix.
+
+    >>> _is_code("góp.Qúa", 0, 7), _is_code("vnexpress.net", 0, 13), _is_code("a.Qúa.vn", 0, 8)
+    (False, True, True)
+    """
+    for m in _CODE_LIKE.finditer(text, start, end):
+        mark = m.start() + 1
+        if not (m.end() - m.start() == 3 and glued_needs_space(text, mark)):
+            return True
+    return False
 _WORD_CHAR = re.compile(r"\w")
 _PINYIN = re.compile("[āēīōūǖǎěǐǒǔǚǘǜĀĒĪŌŪǍĚǏǑǓ]")
 _CHUNK_START = re.compile(r"\S*\Z")
@@ -401,7 +420,7 @@ def _edits(text: str, style: str) -> Iterator[Edit]:
         hi = _CHUNK_END.match(text, end)
         if lo is None or hi is None or lo.start() == start - 256:
             continue
-        if _CODE_LIKE.search(text, lo.start(), hi.end()):
+        if _is_code(text, lo.start(), hi.end()):
             continue
         # Pinyin shares à á è é ì í ò ó ù ú with Vietnamese (Zhōu Huì Mǐn).
         if _PINYIN.search(text, max(0, start - 40), end + 40):

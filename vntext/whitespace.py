@@ -113,7 +113,7 @@ def _line_bounds(text: str, i: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _glued_needs_space(text: str, i: int) -> bool:
+def glued_needs_space(text: str, i: int) -> bool:
     """Whether the punctuation at ``text[i]`` glues two Vietnamese words together."""
     mark = text[i]
     left = i
@@ -260,7 +260,7 @@ def _edits(text: str) -> list[Edit]:
     for m in _GLUED.finditer(text):
         i = m.start()
         c = text[i]
-        if c in ".!?,;:" and i > 0 and _glued_needs_space(text, i) and not in_code(i):
+        if c in ".!?,;:" and i > 0 and glued_needs_space(text, i) and not in_code(i):
             found.append((i, 2, i + 1, c + " ", "missing-space"))
     if not found:
         return []
