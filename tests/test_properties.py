@@ -80,6 +80,7 @@ any_text = st.one_of(arbitrary, messy_vietnamese, dense)
 @given(any_text)
 @example("A\x800Î")  # a control char hid a code from encodings; unicode removed it
 @example("îi")  # Romanian, not TCVN3 ``ợi``
+@example("I\u0302:A")  # decomposed: encodings saw no ``Î`` until unicode composed it
 def test_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once) == once

@@ -299,22 +299,24 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
 _VIETNAMESE_ONLY_STR = "".join(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
 _VIETNAMESE_ONLY = frozenset(_VIETNAMESE_ONLY_STR)
 _STRONG_RE = re.compile(_cls(_STRONG + _GLUED) + "|" + _UTF8_SEQ.pattern)
-_DIGIT = re.compile(r"\d")
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 
 
 def _code_token(token: str) -> bool:
-    """Digits with lone letters (``A0Î``, ``B2Ö``): a code, never a legacy word.
+    """Lone letters (``A0Î``, ``B2Ö``, ``Î:A``): a code, never a legacy word.
 
-    A TCVN3 symbol still proves the token (``g×.32``).
+    A word has two letters side by side; a TCVN3 symbol still proves the
+    token (``g×.32``), and a one-letter word (``ë``, TCVN3 ``ở``) is judged
+    by the span rules.
 
     ``lµ123`` (TCVN3 ``là123``) or ``500.000ñoàng`` hold a word and stay
     candidates.
     """
     return (
-        _DIGIT.search(token) is not None
+        len(_WORD_CHARS.findall(token)) > 1
         and _TWO_LETTERS.search(token) is None
-        and not any(c in _PROOF_SYMBOLS for c in token)  # ``g×.32`` is TCVN3 ``gì.32``
+    ) and not any(
+        c in _PROOF_SYMBOLS for c in token  # ``g×.32`` is TCVN3 ``gì.32``, ``c¸`` ``cá``
     )
 #: Letters of other Latin alphabets among the strong signs (``Ö``, ``î``, ``ñ``).
 _FOREIGN_LETTERS = frozenset(c for c in _STRONG if c.lower() != c.upper() and c != "µ")
