@@ -16,7 +16,9 @@ Corruption kinds, each built from real baomoi articles (title + content):
   (curly quotes, dashes, ellipsis) written in ASCII first;
 - ``viqr``: the article written in VIQR by the ``vntext-viqr`` codec;
 - ``mixed``: every third line broken as ``utf8-as-cp1252``, the rest intact;
-- ``fragment-*``: single words with diacritics, each broken alone.
+- ``fragment-*``: single words with diacritics, each broken alone; the
+  ``not a word`` row scores only those whose broken form is not itself a
+  Vietnamese syllable (the others are ambiguous alone).
 
 Exact recovery counts an item only when the output equals the reference.
 The negative set (the articles themselves, and a multilingual sample) must
@@ -40,6 +42,7 @@ from corpus import news_documents
 
 from vntext.charsets import SLOPPY_CP1252, encode_legacy
 from vntext.encodings import repair_encodings
+from vntext.vietnamese import is_syllable
 
 ASCII_PUNCT = str.maketrans(
     {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\xa0": " ", "•": "*"}
@@ -165,6 +168,15 @@ def main() -> int:
             row.append(f"{100 * ok / max(1, len(items)):8.1f}%")
         label = kind if kind != "negative" else "negative(unchanged)"
         print(f"{label:18} {len(items):6} " + " ".join(row))
+        if kind.startswith("fragment-"):
+            # A broken word that is itself a Vietnamese word (TCVN3 ``Phú`` reads
+            # ``Phó``) cannot be repaired alone without breaking correct text.
+            alone = [n for n, (i, ref) in enumerate(items) if i == ref or not is_syllable(i)]
+            row = []
+            for t in tools:
+                ok = sum(outputs[t][n] == items[n][1] for n in alone)
+                row.append(f"{100 * ok / max(1, len(alone)):8.1f}%")
+            print(f"{'  not a word':18} {len(alone):6} " + " ".join(row))
     return 0
 
 

@@ -64,7 +64,13 @@ def test_viqr_escapes_literal_marks() -> None:
     text = "Hà Nội. Đúng? Address: a.b, C++ 1^2 dd"
     data = text.encode("vntext-viqr")
     assert data.decode("vntext-viqr") == text
-    assert b"\\." in data and b"d\\d" in data
+    assert b"\\." in data and b"\\dd" in data
+
+
+@pytest.mark.parametrize("text", ["NDĐT", "ADD", "dđông", "ĐD", "đd", "Đđ", "add", "D\\D"])
+def test_viqr_escapes_a_literal_d_before_another(text: str) -> None:
+    # ``NDDDT`` would read ``NĐDT``: RFC 1456's escape keeps the literal ``D``.
+    assert text.encode("vntext-viqr").decode("vntext-viqr") == text
 
 
 def test_codec_names_and_incremental_decoding() -> None:

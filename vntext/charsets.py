@@ -67,7 +67,7 @@ SLOPPY_CP1252 = "".join(
     for b in range(256)
 )
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-_VIQR_MARKS = "(^+'`?~.d"
+_VIQR_MARKS = "(^+'`?~.dD"
 
 
 def _nfc(text: str) -> str:
@@ -187,12 +187,28 @@ def _viqr_encoder() -> tuple[dict[str, str], frozenset[str]]:
 
 
 def _encode_viqr(text: str, errors: str) -> bytes:
+    """VIQR with RFC 1456 escapes wherever a reader would join what is apart.
+
+    A mark that would modify the letter before it (``a.`` at a sentence end)
+    is escaped, and so is a literal ``d``/``D`` before ``đ``/``Đ``: ``NDĐT``
+    is ``N\\DDDT``, since ``NDDDT`` reads ``NĐDT``.
+
+    >>> _encode_viqr("NDĐT, ADD, a.", "strict")
+    b'N\\\\DDDT, A\\\\DD, a\\\\.'
+    """
     letters, prefixes = _viqr_encoder()
+    pieces = [letters.get(ch, ch) for ch in text]
     out: list[str] = []
     tail = ""  # the text written for the previous character
-    for ch in text:
-        piece = letters.get(ch, ch)
-        if ch == "\\" or (ch in _VIQR_MARKS and (tail + ch)[-3:] in prefixes):
+    for i, ch in enumerate(text):
+        piece = pieces[i]
+        if ch == "\\" or (
+            ch in _VIQR_MARKS
+            and (
+                (tail + ch)[-3:] in prefixes
+                or (ch in "dD" and i + 1 < len(text) and pieces[i + 1][:1] == ch)
+            )
+        ):
             piece = "\\" + ch
         out.append(piece)
         tail = piece
