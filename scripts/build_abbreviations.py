@@ -49,7 +49,7 @@ HEADER = """\
 # scripts/abbreviations_curated.tsv instead).
 # Sources: scripts/abbreviations_curated.tsv (vntext, MIT) and soe-vinorm
 # soe_vinorm/data/dictionaries/abbreviations.txt at c2b0c1eb (MIT, (c) 2025 Vinh Dang;
-# licence in vntext/data/licenses/soe-vinorm-LICENSE). See vntext/data/README.md.
+# licence in vntext/data/licenses/soe_vinorm_LICENSE). See vntext/data/README.md.
 # Columns: abbr, expansion, cues (comma-separated; <cue: right before, >cue: right after),
 # prior (0..1, empty = 1), source.
 """

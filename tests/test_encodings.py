@@ -190,6 +190,22 @@ def test_rules_and_trace() -> None:
     assert [s.rule for s in find_mojibake(text)] == [c.rule for c in result.changes]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ngân hàng T.Ư châu Âu giữ lãi suất.", "vni"),
+        ("Địa chỉ Đ/c: số 5, đường Trường Chinh.", "vni"),
+        ("Đăng ký MỘT tài khoản để chơi.", "tcvn3"),
+    ],
+)
+def test_code_like_tokens_of_a_wholly_legacy_document(text: str, name: str) -> None:
+    # Letters that never touch (``T.Ö``) are a code in a Unicode document, but
+    # in one written wholly in the legacy encoding they are its letters too.
+    broken = _sloppy(encode_legacy(text, name))
+    assert repair_encodings(broken) == text
+    assert repair_encodings("Mã A0Î và B2Ö trong bảng.") == "Mã A0Î và B2Ö trong bảng."
+
+
 SYLLABLES = sorted(w for w, n in builtin_lexicon().unigrams.items() if n > 2000 and is_syllable(w))
 vietnamese_text = st.lists(
     st.tuples(st.sampled_from(SYLLABLES), st.sampled_from([" ", " ", ", ", ". ", "\n"])),

@@ -548,8 +548,15 @@ def _quality(token: str, marks: re.Pattern[str] = _JUNK) -> tuple[float, bool]:
 
 
 @cache
-def _path_reading(token: str, path: str, viqr_final: bool) -> tuple[str, str] | None:
-    """``token`` read through ``path``: (text, rule), or None when it cannot be or is unchanged."""
+def _path_reading(
+    token: str, path: str, viqr_final: bool, codes: bool = False
+) -> tuple[str, str] | None:
+    """``token`` read through ``path``: (text, rule), or None when it cannot be or is unchanged.
+
+    Code-like tokens (``A0Î``) are not read through a legacy path unless
+    ``codes``: in a document written wholly in that encoding, ``T.Ö`` is
+    VNI ``T.Ư`` and ``M—T`` TCVN3 ``MỘT``.
+    """
     if path == "viqr":
         if not token.isascii():
             return None
@@ -565,7 +572,7 @@ def _path_reading(token: str, path: str, viqr_final: bool) -> tuple[str, str] | 
         return None
     if path == "utf8":
         return _decode_utf8(token, latin_only=False)
-    if _code_token(token):
+    if not codes and _code_token(token):
         return None
     if path == "tcvn3-as-cp1252":
         new = _decode_tcvn3(token) if any(c in _tcvn3_chars() for c in token) else token
@@ -623,7 +630,7 @@ def _path_edits(
     marks = (_VIQR_OLD_FINAL if lenient else _VIQR_OLD) if path == "viqr" else _JUNK
     for i, (_, _, token) in enumerate(tokens):
         final = viqr_final or lenient or (i + 1 < len(tokens) and tokens[i + 1][2][:1].islower())
-        reading = _path_reading(token, path, final)
+        reading = _path_reading(token, path, final, force)
         readings.append(reading)
         if reading is None:
             ok = token.isascii() if path == "viqr" else _CP_TOKEN.fullmatch(token) is not None
