@@ -206,6 +206,13 @@ def test_code_like_tokens_of_a_wholly_legacy_document(text: str, name: str) -> N
     assert repair_encodings("Mã A0Î và B2Ö trong bảng.") == "Mã A0Î và B2Ö trong bảng."
 
 
+def test_once_decoded_vietnamese_is_not_decoded_twice() -> None:
+    # ``á…”`` is also the Windows-1252 image of the UTF-8 bytes of Hangul ``ᅔ``.
+    text = "của mình quá…”. Treo đầu dê…” trong"
+    assert repair_encodings(_sloppy(text.encode("utf-8"))) == text
+    assert repair_encodings(text) == text
+
+
 SYLLABLES = sorted(w for w, n in builtin_lexicon().unigrams.items() if n > 2000 and is_syllable(w))
 vietnamese_text = st.lists(
     st.tuples(st.sampled_from(SYLLABLES), st.sampled_from([" ", " ", ", ", ". ", "\n"])),

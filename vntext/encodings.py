@@ -225,7 +225,13 @@ def _decode_utf8(token: str, latin_only: bool = True) -> tuple[str, str] | None:
     middle, _ = _utf8_once(token, permissive=True, latin_only=latin_only)
     if middle != token:
         twice, _ = _utf8_once(middle, latin_only=latin_only)
-        if twice != middle and not any("\x80" <= c <= "\x9f" for c in twice if c not in token):
+        if (
+            twice != middle
+            and not any("\x80" <= c <= "\x9f" for c in twice if c not in token)
+            # Once is enough when it already reads as Vietnamese: ``quá…”``
+            # (from ``quÃ¡â€¦â€\x9d``) is also the image of Hangul ``ᅔ``.
+            and not (_quality(middle)[1] and not _quality(twice)[1])
+        ):
             return twice, "utf8-twice"
     text, latin1 = _utf8_once(token, latin_only=latin_only)
     if text == token:
