@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vntext import Config, apply_changes, clean_and_explain
+from vntext import Config, apply_changes, clean, clean_and_explain
 from vntext.syllable import (
     BASE_AND_TONE,
     TONED,
@@ -291,3 +291,11 @@ def test_properties(parts: list[str], style: str) -> None:
 def test_never_raises(text: str) -> None:
     out = normalize_tones(text)
     assert normalize_tones(out) == out
+
+
+def test_word_followed_by_a_combining_mark_is_left_alone() -> None:
+    # ``Ì`` + U+0301 has two tone marks; the unicode step leaves it, and
+    # moving the grave would leave the acute on another letter for NFC to
+    # compose on a second run.
+    assert normalize_tones("A\u00cc\u0301") == "A\u00cc\u0301"
+    assert clean("A\u00cc\u0301") == clean(clean("A\u00cc\u0301"))

@@ -221,6 +221,16 @@ def _plausible(char: str) -> bool:
     return char.isprintable() or char in "\xa0\xad"
 
 
+def _latin(char: str) -> bool:
+    """Latin letters, combining accents and general punctuation (not Hangul, CJK...)."""
+    return (
+        char <= "\u024f"
+        or "\u0300" <= char <= "\u036f"
+        or "\u1e00" <= char <= "\u1eff"
+        or "\u2000" <= char <= "\u20cf"
+    )
+
+
 def _decode_utf8(token: str, latin_only: bool = True) -> tuple[str, str] | None:
     middle, _ = _utf8_once(token, permissive=True, latin_only=latin_only)
     if middle != token:
@@ -228,9 +238,12 @@ def _decode_utf8(token: str, latin_only: bool = True) -> tuple[str, str] | None:
         if (
             twice != middle
             and not any("\x80" <= c <= "\x9f" for c in twice if c not in token)
-            # Once is enough when it already reads as Vietnamese: ``quá…”``
-            # (from ``quÃ¡â€¦â€\x9d``) is also the image of Hangul ``ᅔ``.
-            and not (_quality(middle)[1] and not _quality(twice)[1])
+            # Once is enough when it already reads as Vietnamese and twice
+            # leaves the Latin script: ``quá…”`` (from ``quÃ¡â€¦â€\x9d``) is
+            # also the image of Hangul ``ᅔ``; ``Ã´xy`` is not ``ôxy``'s end.
+            and not (
+                _quality(middle)[1] and any(not _latin(c) for c in twice if c not in middle)
+            )
         ):
             return twice, "utf8-twice"
     text, latin1 = _utf8_once(token, latin_only=latin_only)
@@ -389,7 +402,9 @@ def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
         orig_bad, new_score, old_score = _judge(token, new, foreign_ok)
         if not new_score and not foreign_ok:
             continue
-        if orig_bad and strong_here and (rule != "tcvn3-as-cp1252" or _legacy_proof(token)):
+        if orig_bad and strong_here and (
+            rule != "tcvn3-as-cp1252" or _letters_prove(token, new, rule)
+        ):
             out.append((new_score + 100.0 + foreign_ok, new, rule, True))
         elif new_score > old_score + math.log(20) and rule != "utf8-as-cp1252":
             out.append((new_score, new, rule, False))
@@ -655,15 +670,9 @@ def _path_edits(
         symbol = not _HAS_LETTER.search(token.translate(_SYMBOL_LETTERS))
         if not good or symbol or (legacy and len(_WORD_CHARS.findall(token)) < 2):
             gain = min(gain, 0.0)
-        elif (
-            legacy
-            and not (_legacy_proof if path == "tcvn3-as-cp1252" else _JUNK.search)(
-                token[1:] if token[:1] == "µ" else token  # µm, µg: units
-            )
-            and not _frequent_vni(token, reading[0])
-        ):
-            # French ``où`` is VNI ``ó``, Romanian ``îi`` TCVN3 ``ợi``: letters alone
-            # prove little.
+        elif legacy and not _letters_prove(token, reading[0], path):
+            # French ``où`` is VNI ``ó``, Romanian ``îi`` TCVN3 ``ợi``, Otomi
+            # ``Hña`` TCVN3 ``Hủa``: letters alone prove little.
             gain = min(gain, 1.0)
         if (lenient and gain == 0.0 and old < 0 and new >= old) or force:
             gain = max(gain, 0.25)
@@ -710,14 +719,35 @@ def _extend(gains: list[float | None], goods: list[bool], lo: int, hi: int) -> t
     return lo, hi
 
 
+def _letters_prove(token: str, new: str, path: str) -> bool:
+    """Whether ``token`` alone proves its legacy ``path`` (reading ``new``).
+
+    A mojibake symbol does (``nh©n``, ``b¸o``); so does a foreign letter
+    after another letter (``ViÖt``, ``cña``) when the reading is a common
+    syllable (``Việt``, ``của``), but not when it is a rare one: Otomi
+    ``Hña`` reads TCVN3 ``Hủa``. A VNI letter pair (``uù``) reading a
+    common syllable proves VNI.
+
+    >>> [_letters_prove(t, n, "tcvn3-as-cp1252") for t, n in
+    ...  [("nh©n", "nhân"), ("cña", "của"), ("Hña", "Hủa"), ("îi", "ợi")]]
+    [True, True, False, False]
+    """
+    if path == "vni-as-cp1252":
+        return _JUNK.search(token) is not None or _frequent_vni(token, new)
+    bare = token[1:] if token[:1] == "µ" else token  # µm, µg: units
+    if any(c in _PROOF_SYMBOLS for c in bare):
+        return True
+    return _legacy_proof(bare) and _frequent(new)
+
+
+def _frequent(new: str) -> bool:
+    words = _WORD.findall(new)
+    return bool(words) and all(syllable_count(w) >= 100 for w in words)
+
+
 def _frequent_vni(token: str, new: str) -> bool:
     """A VNI letter pair (``uù``) whose reading is a common syllable (``phút``) proves VNI."""
-    words = _WORD.findall(new)
-    return (
-        _VNI_PAIR_RE.search(token) is not None
-        and bool(words)
-        and all(syllable_count(w) >= 100 for w in words)
-    )
+    return _VNI_PAIR_RE.search(token) is not None and _frequent(new)
 
 
 _VNI_PAIR_RE = re.compile(_VNI_PAIR)

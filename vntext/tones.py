@@ -51,6 +51,8 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
+import unicodedata2
+
 from vntext.config import Config
 from vntext.pipeline import Step
 from vntext.syllable import (
@@ -412,6 +414,9 @@ def _edits(text: str, style: str) -> Iterator[Edit]:
         done = end
         if start > 0 and _WORD_CHAR.match(text, start - 1):
             continue
+        if end < len(text) and unicodedata2.category(text[end])[0] == "M":
+            continue  # a combining mark the unicode step left (``AÌ`` + U+0301): not a word
+
         fix = fix_token(text[start:end], style)
         if fix is None:
             continue
