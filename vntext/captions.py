@@ -39,7 +39,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -531,6 +531,7 @@ def _is_headline_shaped(s: str) -> bool:
 # -- glued cuts -------------------------------------------------------------------
 
 _STAMP_PREFIX = re.compile(r"^[ \t]*date[ \t]+\d{4}-\d{2}(?:-\d{2})?[ \t]+(?=\S)", re.M)
+_STAMP_SUFFIX = re.compile(r"(?<=\S)[ \t]+date[ \t]+\d{4}-\d{2}(?:-\d{2})?[ \t]*$", re.M)
 _DATELINE = re.compile(
     rf"""[ \t]*(?:
         \(\s*{_U}[^()\n]{{1,28}}?\s*\)\s*(?:[.]?\s*[-–—]+\s*|:\s*)?
@@ -629,7 +630,7 @@ class _Analysis(NamedTuple):
 
 #: Any of these in a document sends it through the glued-cut checks.
 _GLUED_PAREN_GATE = re.compile(r"\((?:[Ảả]|[Nn]guồn|Theo|[Xx]em|Chi tiết)")
-_GLUED_START_GATE = re.compile(r"\n[^\S\n]*(?:date|Ảnh:)")
+_GLUED_START_GATE = re.compile(r"\n[^\S\n]*(?:date|Ảnh:)|[ \t]date[ \t]+\d{4}-\d\d")
 
 
 def _line_starts(lines: list[str]) -> list[int]:
@@ -709,6 +710,13 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     ):
         _duplicates(eff, nonblank, title, label, rule, conf, protected)
 
+    # 3b. Lines after an image stub (alt text, markup) are its caption.
+    if _IMAGE_RULES.intersection(rule.values()):
+        _after_image(eff, nonblank, label, rule, conf, protected)
+
+    # 3c. A headline right after the lead: related articles the site put there.
+    _after_lead(eff, nonblank, title, label, rule, conf, protected)
+
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
     for k, i in enumerate(nonblank) if "gallery-intro" in rule.values() else ():
@@ -744,9 +752,16 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     if len(names) <= _MAX_TAIL_NAMES:  # more is a list of names, not a byline
         for i in names:
             label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
-        if len(heads) >= _MIN_HEADLINES:
+        if len(heads) >= _MIN_HEADLINES or (heads and _after_removed(heads[-1], nonblank, label)):
+            # Three or more; or fewer right after a caption or byline ending the article.
             for i in heads:
                 label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+
+    # 5b. Near copies of the headline (a related article's title, a caption restating it),
+    #     and an intro left dangling before the byline (the video it introduced is gone).
+    _near_title(eff, nonblank, title, label, rule, conf, protected)
+    if "byline" in label.values():
+        _dangling_intro(eff, nonblank, title, label, rule, conf, protected)
 
     # 6. The head: an ALL-CAPS name between the title and the first paragraph.
     for i in nonblank:
@@ -796,6 +811,9 @@ def _glued_cuts(
         st, en = starts[i], starts[i] + len(line)
         if "date" in line:
             m = _STAMP_PREFIX.match(text, st, en)
+            if m is not None:
+                add_cut(m, "header", "date-stamp", 0.99)
+            m = _STAMP_SUFFIX.search(text, m.end() if m else st, en)
             if m is not None:
                 add_cut(m, "header", "date-stamp", 0.99)
         if "(" not in line and not eff[i].startswith("Ảnh:"):
@@ -876,6 +894,8 @@ def _duplicates(
         elif j is not None and len(s) >= _MIN_DUPLICATE:
             label[i] = label.get(j) or "boilerplate"
             rule[i], conf[i] = "duplicate", 0.95
+            if len(s) <= _LONG and _is_caption_copy(j, i, nonblank, eff, title, label, protected):
+                label[j], rule[j], conf[j] = "caption", "repeated-caption", 0.8
         elif len(s) >= _MIN_CONTAINED:
             needle = s.rstrip(" .…") if s.endswith(("...", "…")) else s
             if len(needle) < _MIN_CONTAINED or all(edges[key] < 2 for key in _edges(s)):
@@ -888,6 +908,39 @@ def _duplicates(
                         rule[i] = "truncated-copy" if needle is not s else "contained-copy"
                         conf[i] = 0.9
                         break
+
+
+def _is_caption_copy(
+    j: int,
+    i: int,
+    nonblank: list[int],
+    eff: list[str],
+    title: int,
+    label: dict[int, str],
+    protected: set[int],
+) -> bool:
+    """True when line ``j``, repeated at line ``i``, is a caption shown twice.
+
+    A short line printed twice (under the photo and again as its alt text, or
+    in a gallery at the end) when its first copy stands alone: right before
+    its copy, or after a paragraph. Never the title or the lead.
+    """
+    s = eff[j]
+    if j == title or j in label or j in protected or _BULLET.match(s) or s.endswith(("?", ":")):
+        return False
+    k = bisect_left(nonblank, j)
+    if k == 0 or nonblank[k - 1] == title:
+        return False
+    ki = bisect_left(nonblank, i)
+    before, after = eff[nonblank[k - 1]], eff[nonblank[ki + 1]] if ki + 1 < len(nonblank) else ""
+    if nonblank[k + 1] == i:  # side by side: a line doubled, not a block
+        return before != after
+    # Apart: the copy of a block (the article pasted twice) has copied neighbours too.
+    return (
+        len(before) > _LONG
+        and before != eff[nonblank[ki - 1]]
+        and eff[nonblank[k + 1]] != after
+    )
 
 
 #: Closing widgets: what follows them to the end of a page is the site's navigation.
@@ -928,6 +981,149 @@ def _navigation_after_widgets(
     for i in after:
         if not _is_name_line(eff[i]):  # a name there is a byline, left to the tail
             label[i], rule[i], conf[i] = "boilerplate", "navigation", 0.8
+
+
+#: Rules that label an image stub: the line after one is its caption.
+_IMAGE_RULES = frozenset({"image-alt", "markup"})
+#: A lead shorter than this is not a paragraph (a line broken mid-sentence, a teaser).
+_MIN_LEAD = 100
+
+
+def _after_image(
+    eff: list[str],
+    nonblank: list[int],
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label the line right after an image stub as its caption.
+
+    The stub is what extraction left of the picture (``… ảnh 2`` alt text,
+    ``![]() |``, ``leftcenterrightdel``); the line under it is the caption when
+    it is short enough for one. A ``| …`` cell after a ``… |`` stub is the next
+    cell of the same layout-table row.
+    """
+    for k, i in enumerate(nonblank[:-1]):
+        if rule.get(i) not in _IMAGE_RULES:
+            continue
+        j = nonblank[k + 1]
+        if j in label or j in protected:
+            continue
+        s = eff[j]
+        cell = s.startswith("|") and eff[i].endswith("|")
+        if len(s) <= (_LONG_CAPTION if cell else _LONG) and not (
+            _BULLET.match(s) or s.endswith(":")
+        ):
+            label[j], rule[j], conf[j] = "caption", "after-image", 0.8
+
+
+def _after_lead(
+    eff: list[str],
+    nonblank: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label a headline-shaped line right after the lead paragraph.
+
+    Sites put related headlines there (``(VOV) - …`` then ``Hy Lạp đối mặt với
+    sức ép nợ công IMF xem xét …``, two headlines glued), or the caption of
+    the lead photo. Only right after the lead (a copy of the lead in between
+    means the lead was split over lines), and not when the lead is short (not a
+    paragraph), the line is part of the lead, asks a question (interviews) or
+    the next line starts in lower case (a sentence broken over two lines).
+    """
+    k = bisect_right(nonblank, title)
+    while k < len(nonblank) and nonblank[k] in label:
+        k += 1
+    if k + 2 >= len(nonblank):
+        return
+    lead, i = nonblank[k], nonblank[k + 1]
+    s = eff[i]
+    if (
+        i in label
+        or i in protected
+        or len(eff[lead]) < _MIN_LEAD
+        or s in eff[lead]
+        or s.endswith(("?", "!"))
+        or eff[nonblank[k + 2]][:1].islower()
+        or not _is_headline_shaped(s)
+    ):
+        return
+    label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
+
+
+def _after_removed(i: int, nonblank: list[int], label: dict[int, str]) -> bool:
+    """True when the line before line ``i`` is a caption or a byline."""
+    k = bisect_left(nonblank, i)
+    return k > 0 and label.get(nonblank[k - 1]) in ("caption", "byline")
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(s: str) -> set[str]:
+    return set(_WORD.findall(s.lower()))
+
+
+def _near_title(
+    eff: list[str],
+    nonblank: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label short unpunctuated lines that restate the headline with a few words changed.
+
+    A related article's title (the headline without ``(năm 2001)``) or a
+    caption repeating it (``Những ngày tới, `` + the headline). Only lines that
+    share the headline's first or last 16 characters are compared: their words
+    must be a subset or a superset of the headline's, differing by under 30%.
+    """
+    t = eff[title]
+    if len(t) < _MIN_DUPLICATE:
+        return
+    head, tail = t[:16], t[-16:]
+    title_words: set[str] | None = None
+    for i in nonblank:
+        s = eff[i]
+        if not (s.startswith(head) or s.endswith(tail)) or i == title or i in label:
+            continue
+        if i in protected or not _MIN_DUPLICATE <= len(s) <= _LONG or s.endswith("."):
+            continue
+        if title_words is None:
+            title_words = _words(t)
+        w = _words(s)
+        small, big = (w, title_words) if len(w) <= len(title_words) else (title_words, w)
+        if len(small) >= 5 and small <= big and len(small) >= 0.7 * len(big):
+            label[i], rule[i], conf[i] = "boilerplate", "near-title", 0.8
+
+
+def _dangling_intro(
+    eff: list[str],
+    nonblank: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label a line ending with ``:`` right before a byline: what it introduced
+    (a video, a gallery) was dropped by the extraction, so it introduces nothing."""
+    for k, j in enumerate(nonblank):
+        if k == 0 or label.get(j) != "byline":
+            continue
+        i = nonblank[k - 1]
+        s = eff[i]
+        if i == title or i in label or i in protected:
+            continue
+        if s.endswith(":") and len(s) <= _LONG:
+            label[i], rule[i], conf[i] = "caption", "dangling-intro", 0.8
 
 
 def _set_cue(
