@@ -714,8 +714,12 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     if _IMAGE_RULES.intersection(rule.values()):
         _after_image(eff, nonblank, label, rule, conf, protected)
 
-    # 3c. A headline right after the lead: related articles the site put there.
-    _after_lead(eff, nonblank, title, label, rule, conf, protected)
+    # 3c. A headline right after the lead: related articles the site put there; two
+    #     headlines side by side between paragraphs: captions or related headlines.
+    rest = [i for i in nonblank if i not in label] if label else nonblank
+    _after_lead(eff, rest, title, label, rule, conf, protected)
+    rest = [i for i in rest if i not in label]
+    _headline_pairs(eff, rest, title, label, rule, conf, protected)
 
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
@@ -732,30 +736,9 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     # 5. The tail: site navigation after the closing widgets ("Chia sẻ:", "Đọc thêm"),
     #    then bylines and lists of related headlines after the last paragraph.
     if label:
-        _navigation_after_widgets(eff, nonblank, label, rule, conf, protected)
-    heads: list[int] = []
-    names: list[int] = []
-    for i in reversed(nonblank):
-        if i == title:
-            break
-        if i in label:
-            continue
-        if i in protected:
-            break
-        s = eff[i]
-        if not heads and _is_name_line(s):
-            names.append(i)
-        elif _is_headline_shaped(s):
-            heads.append(i)
-        else:
-            break
-    if len(names) <= _MAX_TAIL_NAMES:  # more is a list of names, not a byline
-        for i in names:
-            label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
-        if len(heads) >= _MIN_HEADLINES or (heads and _after_removed(heads[-1], nonblank, label)):
-            # Three or more; or fewer right after a caption or byline ending the article.
-            for i in heads:
-                label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+        _navigation_after_widgets(eff, nonblank, title, label, rule, conf, protected)
+    while _tail(eff, nonblank, title, label, rule, conf, protected):
+        pass  # a run removed at the end exposes what was before it (a byline)
 
     # 5b. Near copies of the headline (a related article's title, a caption restating it),
     #     and an intro left dangling before the byline (the video it introduced is gone).
@@ -778,13 +761,25 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
 
     if not label:
         return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, False)
+    if "repeated-caption" in rule.values() and all(i in label or i == title for i in nonblank):
+        # The repeated line was the only prose left: it is the text, not a caption.
+        for i in [i for i, r in rule.items() if r == "repeated-caption"]:
+            del label[i], rule[i], conf[i]
+        while _tail(eff, nonblank, title, label, rule, conf, protected):
+            pass  # as it will be judged once its copy is gone
 
     # 7. Photo stories: when captions outweigh the prose, they are the content.
-    captions = [i for i, lab in label.items() if lab == "caption"]
+    #    A caption known only by being shown twice is no evidence either way: it counts
+    #    as prose, so the verdict is the same once its copy is gone.
+    captions = [i for i, lab in label.items() if lab == "caption" and rule[i] != "repeated-caption"]
     story = False
     if len(captions) >= _MIN_STORY_CAPTIONS:
         caption_chars = sum(len(eff[i]) for i in captions)
-        body_chars = sum(len(eff[i]) for i in nonblank if i not in label and i != title)
+        body_chars = sum(
+            len(eff[i])
+            for i in nonblank
+            if (i not in label or rule[i] == "repeated-caption") and i != title
+        )
         story = caption_chars > body_chars
     return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, story)
 
@@ -933,6 +928,8 @@ def _is_caption_copy(
         return False
     ki = bisect_left(nonblank, i)
     before, after = eff[nonblank[k - 1]], eff[nonblank[ki + 1]] if ki + 1 < len(nonblank) else ""
+    if eff.count(s) > 2:  # three copies or more: a refrain, not a caption
+        return False
     if nonblank[k + 1] == i:  # side by side: a line doubled, not a block
         return before != after
     # Apart: the copy of a block (the article pasted twice) has copied neighbours too.
@@ -959,6 +956,7 @@ _AFFILIATION = re.compile(
 def _navigation_after_widgets(
     eff: list[str],
     nonblank: list[int],
+    title: int,
     label: dict[int, str],
     rule: dict[int, str],
     conf: dict[int, float],
@@ -974,7 +972,10 @@ def _navigation_after_widgets(
         return
     after = [i for i in nonblank if i > last and i not in label]
     if not after or any(
-        i in protected or len(eff[i]) > _MAX_NAVIGATION or eff[i].endswith(_SENTENCE_END)
+        i in protected
+        or i == title
+        or len(eff[i]) > _MAX_NAVIGATION
+        or eff[i].endswith(_SENTENCE_END)
         for i in after
     ):
         return
@@ -1018,7 +1019,98 @@ def _after_image(
             label[j], rule[j], conf[j] = "caption", "after-image", 0.8
 
 
+#: A question or an exclamation is an interview line; a trailing ellipsis, a teaser
+#: running into the text.
+_NOT_HEADLINE_END = ("?", "!", "...", "…")
+#: Words that point back to the text before: a line starting with one continues it.
+_CONTINUATION = re.compile(
+    r"(?:Đó|Đây|Điều (?:đó|này)|Vì vậy|Vì thế|Do đó|Do vậy|Tuy nhiên|Nhưng|Và|Còn|Thế nhưng|"
+    r"Trong khi đó|Ngoài ra|Bên cạnh đó|Theo đó|Như vậy)\b"
+)
+
+
+def _continues(s: str) -> bool:
+    """True when ``s`` starts with a word that refers to the text before it.
+
+    >>> _continues("Đó là những sự kiện nổi bật trong năm"), _continues("Đồng bằng ngập sâu")
+    (True, False)
+    """
+    return _CONTINUATION.match(s) is not None
+
+
 def _after_lead(
+    eff: list[str],
+    rest: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label the headline-shaped lines right after the lead paragraph.
+
+    Sites put related headlines there (``(VOV) - …`` then ``Hy Lạp đối mặt với
+    sức ép nợ công IMF xem xét …``, two headlines glued), or the caption of
+    the lead photo. ``rest`` are the lines not removed so far (a copy of the
+    lead in between is no paragraph). Not when the lead is short (not a
+    paragraph), a line is part of the lead, asks a question (interviews), or
+    the line after the run starts in lower case (a sentence broken over lines).
+    """
+    k = bisect_right(rest, title)
+    if k >= len(rest):
+        return
+    lead = eff[rest[k]]
+    if len(lead) < _MIN_LEAD:
+        return
+    run: list[int] = []
+    for i in rest[k + 1 :]:
+        s = eff[i]
+        if i in protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
+            break
+        if not _is_headline_shaped(s):
+            break
+        run.append(i)
+    after = len(run) + k + 1
+    if not run or after >= len(rest) or eff[rest[after]][:1].islower():
+        return
+    for i in run:
+        label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
+
+
+def _headline_pairs(
+    eff: list[str],
+    rest: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label two headline-shaped lines side by side between two paragraphs.
+
+    A sub-heading stands alone before its section; two unpunctuated lines in a
+    row between paragraphs are the captions of two photos, or a related
+    headline and a caption. ``rest`` are the lines not removed so far. Not
+    lines with a colon (``Name: question``) or ending with ``?``/``!``
+    (interviews).
+    """
+    for k in range(2, len(rest) - 2):
+        a, b = rest[k], rest[k + 1]
+        if not (30 <= len(eff[a]) <= 140 and 30 <= len(eff[b]) <= 140) or a == title:
+            continue
+        if len(eff[rest[k - 1]]) <= _LONG or len(eff[rest[k + 2]]) <= _LONG:
+            continue
+        if a in protected or b in protected or rest[k - 1] == title:
+            continue
+        sa, sb = eff[a], eff[b]
+        if any(":" in x or x.endswith(_NOT_HEADLINE_END) or _continues(x) for x in (sa, sb)):
+            continue
+        if _is_headline_shaped(sa) and _is_headline_shaped(sb):
+            for i in (a, b):
+                label[i], rule[i], conf[i] = "caption", "headline-pair", 0.7
+
+
+def _tail(
     eff: list[str],
     nonblank: list[int],
     title: int,
@@ -1026,40 +1118,43 @@ def _after_lead(
     rule: dict[int, str],
     conf: dict[int, float],
     protected: set[int],
-) -> None:
-    """Label a headline-shaped line right after the lead paragraph.
-
-    Sites put related headlines there (``(VOV) - …`` then ``Hy Lạp đối mặt với
-    sức ép nợ công IMF xem xét …``, two headlines glued), or the caption of
-    the lead photo. Only right after the lead (a copy of the lead in between
-    means the lead was split over lines), and not when the lead is short (not a
-    paragraph), the line is part of the lead, asks a question (interviews) or
-    the next line starts in lower case (a sentence broken over two lines).
-    """
-    k = bisect_right(nonblank, title)
-    while k < len(nonblank) and nonblank[k] in label:
-        k += 1
-    if k + 2 >= len(nonblank):
-        return
-    lead, i = nonblank[k], nonblank[k + 1]
-    s = eff[i]
-    if (
-        i in label
-        or i in protected
-        or len(eff[lead]) < _MIN_LEAD
-        or s in eff[lead]
-        or s.endswith(("?", "!"))
-        or eff[nonblank[k + 2]][:1].islower()
-        or not _is_headline_shaped(s)
-    ):
-        return
-    label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
+) -> bool:
+    """Label bylines and related headlines after the last paragraph; True if any."""
+    heads: list[int] = []
+    names: list[int] = []
+    for i in reversed(nonblank):
+        if i == title:
+            break
+        if i in label:
+            continue
+        if i in protected:
+            break
+        s = eff[i]
+        if not heads and _is_name_line(s):
+            names.append(i)
+        elif _is_headline_shaped(s):
+            heads.append(i)
+        else:
+            break
+    if len(names) > _MAX_TAIL_NAMES:  # more is a list of names, not a byline
+        return False
+    for i in names:
+        label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
+    if len(heads) >= _MIN_HEADLINES or (heads and _after_removed(heads[-1], nonblank, label)):
+        # Three or more; or fewer right after a caption or byline ending the article.
+        for i in heads:
+            label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+        return True
+    return bool(names)
 
 
 def _after_removed(i: int, nonblank: list[int], label: dict[int, str]) -> bool:
-    """True when the line before line ``i`` is a caption or a byline."""
-    k = bisect_left(nonblank, i)
-    return k > 0 and label.get(nonblank[k - 1]) in ("caption", "byline")
+    """True when the line before line ``i`` is a caption or a byline (other
+    removed lines in between do not count: they go either way)."""
+    k = bisect_left(nonblank, i) - 1
+    while k >= 0 and label.get(nonblank[k], "body") not in ("body", "caption", "byline"):
+        k -= 1
+    return k >= 0 and label.get(nonblank[k]) in ("caption", "byline")
 
 
 _WORD = re.compile(r"\w+")
