@@ -45,8 +45,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import accumulate, compress, islice
-from operator import add, eq, itemgetter, methodcaller
+from itertools import accumulate, compress, filterfalse
+from operator import add, and_, itemgetter, methodcaller
 from typing import NamedTuple
 
 from vntext.config import Config
@@ -479,26 +479,37 @@ _STRIP_COPY_TAIL = methodcaller("rstrip", _COPY_TAIL)
 _SHORT_LENGTHS = range(1, _SHORT + 1)
 
 
-def _edges(s: str) -> tuple[str, str]:
-    return s[:16], " " + s.rstrip(_COPY_TAIL)[-16:]
+def _copy_candidates(texts: list[str]) -> list[int]:
+    """Positions in ``texts`` of the lines that can be copies, in order: a text seen
+    twice, or a line of 50+ characters sharing its first 16 characters, or its
+    last 16 before closing dots and quotes, with another (a repeat, or a copy at
+    the start or end of a line). Sets and counts run in C; most documents have none.
 
-
-def _shared_edge(texts: list[str]) -> bool:
-    """True when two of ``texts`` share their first 16 characters, or their last 16
-    before closing dots and quotes (a repeat, or a copy at the start or end of a line).
-
-    Sorting puts equal edges side by side; everything runs in C.
-
-    >>> _shared_edge(["Bão số 3 đổ bộ vào Quảng Ninh", "Mưa lớn", "Bão số 3 đổ bộ vào Hải Phòng"])
-    True
-    >>> _shared_edge(["Một câu khác hẳn.", "Hai câu khác hẳn."])
-    False
+    >>> _copy_candidates(["Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12 ở ven biển.",
+    ...                   "Mưa lớn", "Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12..."])
+    [0, 2]
+    >>> _copy_candidates(["Một câu khác hẳn.", "Hai câu khác hẳn.", "Mưa lớn", "Mưa lớn"])
+    [2, 3]
     """
-    heads = sorted(map(_HEAD, texts))
-    if any(map(eq, heads, islice(heads, 1, None))):
-        return True
-    tails = sorted(map(_TAIL, map(_STRIP_COPY_TAIL, texts)))
-    return any(map(eq, tails, islice(tails, 1, None)))
+    repeats = len(set(texts)) < len(texts)
+    fits = list(map(_COPY_LENGTHS.__contains__, map(len, texts)))
+    long_texts = list(compress(texts, fits))
+    heads = list(map(_HEAD, long_texts))
+    tails = list(map(_TAIL, map(_STRIP_COPY_TAIL, long_texts)))
+    shared_heads = len(set(heads)) < len(heads)
+    shared_tails = len(set(tails)) < len(tails)
+    if not (repeats or shared_heads or shared_tails):
+        return []
+    todo: set[int] = set()
+    if repeats:
+        repeated = {t for t, n in Counter(texts).items() if n > 1}
+        todo.update(compress(range(len(texts)), map(repeated.__contains__, texts)))
+    longs = list(compress(range(len(texts)), fits))
+    for shared, edges in ((shared_heads, heads), (shared_tails, tails)):
+        if shared:
+            common = {e for e, n in Counter(edges).items() if n > 1}
+            todo.update(compress(longs, map(common.__contains__, edges)))
+    return sorted(todo)
 
 
 def _is_copy_in(needle: str, other: str) -> bool:
@@ -630,7 +641,9 @@ class _Analysis(NamedTuple):
 
 #: Any of these in a document sends it through the glued-cut checks.
 _GLUED_PAREN_GATE = re.compile(r"\((?:[Ảả]|[Nn]guồn|Theo|[Xx]em|Chi tiết)")
-_GLUED_START_GATE = re.compile(r"\n[^\S\n]*(?:date|Ảnh:)|[ \t]date[ \t]+\d{4}-\d\d")
+_GLUED_START_GATE = re.compile(r"\n[^\S\n]*Ảnh:")
+#: A ``date 2021-05`` stamp anywhere (led by a literal: one fast scan).
+_STAMP_GATE = re.compile(r"date[ \t]+\d{4}-\d\d")
 
 
 def _line_starts(lines: list[str]) -> list[int]:
@@ -664,6 +677,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     if (
         upper_end
         or strip_datelines
+        or _STAMP_GATE.search(text)
         or _GLUED_START_GATE.search("\n" + text)
         or _GLUED_PAREN_GATE.search(text)
     ):
@@ -704,11 +718,9 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
 
     # 3. Duplicates: of the title or an earlier line (a set of the lines tells), or at the
     #    edge of a neighbour (then two long lines share their first or last characters).
-    texts = list(filter(None, eff))
-    if len(set(texts)) < len(texts) or _shared_edge(
-        list(compress(eff, map(_COPY_LENGTHS.__contains__, map(len, eff))))
-    ):
-        _duplicates(eff, nonblank, title, label, rule, conf, protected)
+    copies = _copy_candidates(list(map(eff.__getitem__, nonblank)))
+    if copies:
+        _duplicates(eff, nonblank, copies, title, label, rule, conf, protected)
 
     # 3b. Lines after an image stub (alt text, markup) are its caption.
     if _IMAGE_RULES.intersection(rule.values()):
@@ -716,10 +728,15 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
 
     # 3c. A headline right after the lead: related articles the site put there; two
     #     headlines side by side between paragraphs: captions or related headlines.
-    rest = [i for i in nonblank if i not in label] if label else nonblank
-    _after_lead(eff, rest, title, label, rule, conf, protected)
-    rest = [i for i in rest if i not in label]
-    _headline_pairs(eff, rest, title, label, rule, conf, protected)
+    #     Every rule from here to step 6 but the gallery looks only at lines of at most
+    #     150 characters: a document of paragraphs skips them all.
+    shaped_lines = list(compress(range(len(eff)), map(_SHAPED_LENGTHS.__contains__, map(len, eff))))
+    shaped = len(shaped_lines) > (len(eff[title]) <= _LONG)
+    if shaped:
+        rest = list(filterfalse(label.__contains__, nonblank)) if label else nonblank
+        _after_lead(eff, rest, title, label, rule, conf, protected)
+        rest = list(filterfalse(label.__contains__, rest)) if label else rest
+        _headline_pairs(eff, rest, title, label, rule, conf, protected)
 
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
@@ -737,17 +754,18 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     #    then bylines and lists of related headlines after the last paragraph.
     if label:
         _navigation_after_widgets(eff, nonblank, title, label, rule, conf, protected)
-    while _tail(eff, nonblank, title, label, rule, conf, protected):
+    while shaped and _tail(eff, nonblank, title, label, rule, conf, protected):
         pass  # a run removed at the end exposes what was before it (a byline)
 
     # 5b. Near copies of the headline (a related article's title, a caption restating it),
     #     and an intro left dangling before the byline (the video it introduced is gone).
-    _near_title(eff, nonblank, title, label, rule, conf, protected)
-    if "byline" in label.values():
+    if shaped:
+        _near_title(eff, shaped_lines, title, label, rule, conf, protected)
+    if shaped and "byline" in label.values():
         _dangling_intro(eff, nonblank, title, label, rule, conf, protected)
 
     # 6. The head: an ALL-CAPS name between the title and the first paragraph.
-    for i in nonblank:
+    for i in nonblank if shaped else ():
         if i == title or i in label:
             continue
         s = eff[i]
@@ -861,21 +879,22 @@ def _glued_cuts(
 def _duplicates(
     eff: list[str],
     nonblank: list[int],
+    copies: list[int],
     title: int,
     label: dict[int, str],
     rule: dict[int, str],
     conf: dict[int, float],
     protected: set[int],
 ) -> None:
-    """Label copies of the title, of an earlier line, or at the edge of a neighbour."""
+    """Label copies of the title, of an earlier line, or at the edge of a neighbour.
+
+    ``copies`` are the positions in ``nonblank`` of the lines that can be copies
+    (:func:`_copy_candidates`); the others cannot be and are not looked at.
+    """
     title_text = eff[title]
     seen: dict[str, int] = {}
-    # Only a line sharing its first or last characters with another can be a copy at
-    # the start or end of it.
-    edges = Counter(
-        key for i in nonblank if len(eff[i]) >= _MIN_CONTAINED for key in _edges(eff[i])
-    )
-    for k, i in enumerate(nonblank):
+    for k in copies:
+        i = nonblank[k]
         s = eff[i]
         if i in protected:
             continue
@@ -893,7 +912,7 @@ def _duplicates(
                 label[j], rule[j], conf[j] = "caption", "repeated-caption", 0.8
         elif len(s) >= _MIN_CONTAINED:
             needle = s.rstrip(" .…") if s.endswith(("...", "…")) else s
-            if len(needle) < _MIN_CONTAINED or all(edges[key] < 2 for key in _edges(s)):
+            if len(needle) < _MIN_CONTAINED:
                 continue
             for kk in (k - 2, k - 1, k + 1, k + 2):
                 if 0 <= kk < len(nonblank):
@@ -1077,6 +1096,9 @@ def _after_lead(
         label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
 
 
+_PAIR_LENGTHS = range(30, 141)
+
+
 def _headline_pairs(
     eff: list[str],
     rest: list[int],
@@ -1094,9 +1116,13 @@ def _headline_pairs(
     lines with a colon (``Name: question``) or ending with ``?``/``!``
     (interviews).
     """
-    for k in range(2, len(rest) - 2):
+    n = len(rest)
+    if n < 5:
+        return
+    fits = list(map(_PAIR_LENGTHS.__contains__, map(len, map(eff.__getitem__, rest))))
+    for k in compress(range(2, n - 2), map(and_, fits[2 : n - 2], fits[3 : n - 1])):
         a, b = rest[k], rest[k + 1]
-        if not (30 <= len(eff[a]) <= 140 and 30 <= len(eff[b]) <= 140) or a == title:
+        if a == title:
             continue
         if len(eff[rest[k - 1]]) <= _LONG or len(eff[rest[k + 2]]) <= _LONG:
             continue
@@ -1164,9 +1190,13 @@ def _words(s: str) -> set[str]:
     return set(_WORD.findall(s.lower()))
 
 
+#: Lines the shape rules look at (blank lines have length 0).
+_SHAPED_LENGTHS = range(1, _LONG + 1)
+
+
 def _near_title(
     eff: list[str],
-    nonblank: list[int],
+    shaped: list[int],
     title: int,
     label: dict[int, str],
     rule: dict[int, str],
@@ -1176,16 +1206,17 @@ def _near_title(
     """Label short unpunctuated lines that restate the headline with a few words changed.
 
     A related article's title (the headline without ``(năm 2001)``) or a
-    caption repeating it (``Những ngày tới, `` + the headline). Only lines that
-    share the headline's first or last 16 characters are compared: their words
-    must be a subset or a superset of the headline's, differing by under 30%.
+    caption repeating it (``Những ngày tới, `` + the headline). ``shaped`` are
+    the lines of at most 150 characters; only those sharing the headline's
+    first or last 16 characters are compared: their words must be a subset or a
+    superset of the headline's, differing by under 30%.
     """
     t = eff[title]
     if len(t) < _MIN_DUPLICATE:
         return
     head, tail = t[:16], t[-16:]
     title_words: set[str] | None = None
-    for i in nonblank:
+    for i in shaped:
         s = eff[i]
         if not (s.startswith(head) or s.endswith(tail)) or i == title or i in label:
             continue
