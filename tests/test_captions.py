@@ -281,3 +281,23 @@ def test_affiliation_after_a_byline_at_the_head() -> None:
     # Without the name above it, an institution line is a sub-heading or a sentence.
     plain = "Tiêu đề bài\nHọc viện Chính trị quốc gia Hồ Chí Minh\nĐoạn văn."
     assert strip_captions(plain) == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a line shown twice after captions: judged as it will be once its copy is gone
+        "Tiêu đề bài báo\nCầu mới khánh thành. Ảnh: Minh Anh\nCầu mới khánh thành. Ảnh: Minh Anh\n"
+        "Đoạn văn có nội dung và kết thúc bằng dấu chấm.\n"
+        "Đoạn văn có nội dung và kết thúc bằng dấu chấm.",
+        # a headline after removed lines at the end, then the byline it hid
+        "Tiêu đề bài báo\nTrần Hương\nCầu mới khánh thành. Ảnh: Minh Anh\n"
+        "Giá vàng hôm nay tăng mạnh sau nhiều phiên giảm",
+        # site navigation never takes the headline
+        "Xem thêm: Tin khác\nTiêu đề bài báo\n*Một số hình ảnh tại buổi lễ:\n"
+        "Đoạn văn có nội dung và kết thúc bằng dấu chấm.\n*Một số hình ảnh tại buổi lễ:",
+    ],
+)
+def test_idempotent_on_cascades(text: str) -> None:
+    once = strip_captions(text)
+    assert strip_captions(once) == once

@@ -39,14 +39,14 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import accumulate, compress, islice
-from operator import add, eq, itemgetter, methodcaller
+from itertools import accumulate, compress, filterfalse
+from operator import add, and_, itemgetter, methodcaller
 from typing import NamedTuple
 
 from vntext.config import Config
@@ -479,26 +479,37 @@ _STRIP_COPY_TAIL = methodcaller("rstrip", _COPY_TAIL)
 _SHORT_LENGTHS = range(1, _SHORT + 1)
 
 
-def _edges(s: str) -> tuple[str, str]:
-    return s[:16], " " + s.rstrip(_COPY_TAIL)[-16:]
+def _copy_candidates(texts: list[str]) -> list[int]:
+    """Positions in ``texts`` of the lines that can be copies, in order: a text seen
+    twice, or a line of 50+ characters sharing its first 16 characters, or its
+    last 16 before closing dots and quotes, with another (a repeat, or a copy at
+    the start or end of a line). Sets and counts run in C; most documents have none.
 
-
-def _shared_edge(texts: list[str]) -> bool:
-    """True when two of ``texts`` share their first 16 characters, or their last 16
-    before closing dots and quotes (a repeat, or a copy at the start or end of a line).
-
-    Sorting puts equal edges side by side; everything runs in C.
-
-    >>> _shared_edge(["Bão số 3 đổ bộ vào Quảng Ninh", "Mưa lớn", "Bão số 3 đổ bộ vào Hải Phòng"])
-    True
-    >>> _shared_edge(["Một câu khác hẳn.", "Hai câu khác hẳn."])
-    False
+    >>> _copy_candidates(["Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12 ở ven biển.",
+    ...                   "Mưa lớn", "Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12..."])
+    [0, 2]
+    >>> _copy_candidates(["Một câu khác hẳn.", "Hai câu khác hẳn.", "Mưa lớn", "Mưa lớn"])
+    [2, 3]
     """
-    heads = sorted(map(_HEAD, texts))
-    if any(map(eq, heads, islice(heads, 1, None))):
-        return True
-    tails = sorted(map(_TAIL, map(_STRIP_COPY_TAIL, texts)))
-    return any(map(eq, tails, islice(tails, 1, None)))
+    repeats = len(set(texts)) < len(texts)
+    fits = list(map(_COPY_LENGTHS.__contains__, map(len, texts)))
+    long_texts = list(compress(texts, fits))
+    heads = list(map(_HEAD, long_texts))
+    tails = list(map(_TAIL, map(_STRIP_COPY_TAIL, long_texts)))
+    shared_heads = len(set(heads)) < len(heads)
+    shared_tails = len(set(tails)) < len(tails)
+    if not (repeats or shared_heads or shared_tails):
+        return []
+    todo: set[int] = set()
+    if repeats:
+        repeated = {t for t, n in Counter(texts).items() if n > 1}
+        todo.update(compress(range(len(texts)), map(repeated.__contains__, texts)))
+    longs = list(compress(range(len(texts)), fits))
+    for shared, edges in ((shared_heads, heads), (shared_tails, tails)):
+        if shared:
+            common = {e for e, n in Counter(edges).items() if n > 1}
+            todo.update(compress(longs, map(common.__contains__, edges)))
+    return sorted(todo)
 
 
 def _is_copy_in(needle: str, other: str) -> bool:
@@ -531,6 +542,7 @@ def _is_headline_shaped(s: str) -> bool:
 # -- glued cuts -------------------------------------------------------------------
 
 _STAMP_PREFIX = re.compile(r"^[ \t]*date[ \t]+\d{4}-\d{2}(?:-\d{2})?[ \t]+(?=\S)", re.M)
+_STAMP_SUFFIX = re.compile(r"(?<=\S)[ \t]+date[ \t]+\d{4}-\d{2}(?:-\d{2})?[ \t]*$", re.M)
 _DATELINE = re.compile(
     rf"""[ \t]*(?:
         \(\s*{_U}[^()\n]{{1,28}}?\s*\)\s*(?:[.]?\s*[-–—]+\s*|:\s*)?
@@ -629,7 +641,9 @@ class _Analysis(NamedTuple):
 
 #: Any of these in a document sends it through the glued-cut checks.
 _GLUED_PAREN_GATE = re.compile(r"\((?:[Ảả]|[Nn]guồn|Theo|[Xx]em|Chi tiết)")
-_GLUED_START_GATE = re.compile(r"\n[^\S\n]*(?:date|Ảnh:)")
+_GLUED_START_GATE = re.compile(r"\n[^\S\n]*Ảnh:")
+#: A ``date 2021-05`` stamp anywhere (led by a literal: one fast scan).
+_STAMP_GATE = re.compile(r"date[ \t]+\d{4}-\d\d")
 
 
 def _line_starts(lines: list[str]) -> list[int]:
@@ -663,6 +677,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     if (
         upper_end
         or strip_datelines
+        or _STAMP_GATE.search(text)
         or _GLUED_START_GATE.search("\n" + text)
         or _GLUED_PAREN_GATE.search(text)
     ):
@@ -703,11 +718,25 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
 
     # 3. Duplicates: of the title or an earlier line (a set of the lines tells), or at the
     #    edge of a neighbour (then two long lines share their first or last characters).
-    texts = list(filter(None, eff))
-    if len(set(texts)) < len(texts) or _shared_edge(
-        list(compress(eff, map(_COPY_LENGTHS.__contains__, map(len, eff))))
-    ):
-        _duplicates(eff, nonblank, title, label, rule, conf, protected)
+    copies = _copy_candidates(list(map(eff.__getitem__, nonblank)))
+    if copies:
+        _duplicates(eff, nonblank, copies, title, label, rule, conf, protected)
+
+    # 3b. Lines after an image stub (alt text, markup) are its caption.
+    if _IMAGE_RULES.intersection(rule.values()):
+        _after_image(eff, nonblank, label, rule, conf, protected)
+
+    # 3c. A headline right after the lead: related articles the site put there; two
+    #     headlines side by side between paragraphs: captions or related headlines.
+    #     Every rule from here to step 6 but the gallery looks only at lines of at most
+    #     150 characters: a document of paragraphs skips them all.
+    shaped_lines = list(compress(range(len(eff)), map(_SHAPED_LENGTHS.__contains__, map(len, eff))))
+    shaped = len(shaped_lines) > (len(eff[title]) <= _LONG)
+    if shaped:
+        rest = list(filterfalse(label.__contains__, nonblank)) if label else nonblank
+        _after_lead(eff, rest, title, label, rule, conf, protected)
+        rest = list(filterfalse(label.__contains__, rest)) if label else rest
+        _headline_pairs(eff, rest, title, label, rule, conf, protected)
 
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
@@ -724,32 +753,19 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     # 5. The tail: site navigation after the closing widgets ("Chia sẻ:", "Đọc thêm"),
     #    then bylines and lists of related headlines after the last paragraph.
     if label:
-        _navigation_after_widgets(eff, nonblank, label, rule, conf, protected)
-    heads: list[int] = []
-    names: list[int] = []
-    for i in reversed(nonblank):
-        if i == title:
-            break
-        if i in label:
-            continue
-        if i in protected:
-            break
-        s = eff[i]
-        if not heads and _is_name_line(s):
-            names.append(i)
-        elif _is_headline_shaped(s):
-            heads.append(i)
-        else:
-            break
-    if len(names) <= _MAX_TAIL_NAMES:  # more is a list of names, not a byline
-        for i in names:
-            label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
-        if len(heads) >= _MIN_HEADLINES:
-            for i in heads:
-                label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+        _navigation_after_widgets(eff, nonblank, title, label, rule, conf, protected)
+    while shaped and _tail(eff, nonblank, title, label, rule, conf, protected):
+        pass  # a run removed at the end exposes what was before it (a byline)
+
+    # 5b. Near copies of the headline (a related article's title, a caption restating it),
+    #     and an intro left dangling before the byline (the video it introduced is gone).
+    if shaped:
+        _near_title(eff, shaped_lines, title, label, rule, conf, protected)
+    if shaped and "byline" in label.values():
+        _dangling_intro(eff, nonblank, title, label, rule, conf, protected)
 
     # 6. The head: an ALL-CAPS name between the title and the first paragraph.
-    for i in nonblank:
+    for i in nonblank if shaped else ():
         if i == title or i in label:
             continue
         s = eff[i]
@@ -763,13 +779,25 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
 
     if not label:
         return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, False)
+    if "repeated-caption" in rule.values() and all(i in label or i == title for i in nonblank):
+        # The repeated line was the only prose left: it is the text, not a caption.
+        for i in [i for i, r in rule.items() if r == "repeated-caption"]:
+            del label[i], rule[i], conf[i]
+        while _tail(eff, nonblank, title, label, rule, conf, protected):
+            pass  # as it will be judged once its copy is gone
 
     # 7. Photo stories: when captions outweigh the prose, they are the content.
-    captions = [i for i, lab in label.items() if lab == "caption"]
+    #    A caption known only by being shown twice is no evidence either way: it counts
+    #    as prose, so the verdict is the same once its copy is gone.
+    captions = [i for i, lab in label.items() if lab == "caption" and rule[i] != "repeated-caption"]
     story = False
     if len(captions) >= _MIN_STORY_CAPTIONS:
         caption_chars = sum(len(eff[i]) for i in captions)
-        body_chars = sum(len(eff[i]) for i in nonblank if i not in label and i != title)
+        body_chars = sum(
+            len(eff[i])
+            for i in nonblank
+            if (i not in label or rule[i] == "repeated-caption") and i != title
+        )
         story = caption_chars > body_chars
     return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, story)
 
@@ -796,6 +824,9 @@ def _glued_cuts(
         st, en = starts[i], starts[i] + len(line)
         if "date" in line:
             m = _STAMP_PREFIX.match(text, st, en)
+            if m is not None:
+                add_cut(m, "header", "date-stamp", 0.99)
+            m = _STAMP_SUFFIX.search(text, m.end() if m else st, en)
             if m is not None:
                 add_cut(m, "header", "date-stamp", 0.99)
         if "(" not in line and not eff[i].startswith("Ảnh:"):
@@ -848,21 +879,22 @@ def _glued_cuts(
 def _duplicates(
     eff: list[str],
     nonblank: list[int],
+    copies: list[int],
     title: int,
     label: dict[int, str],
     rule: dict[int, str],
     conf: dict[int, float],
     protected: set[int],
 ) -> None:
-    """Label copies of the title, of an earlier line, or at the edge of a neighbour."""
+    """Label copies of the title, of an earlier line, or at the edge of a neighbour.
+
+    ``copies`` are the positions in ``nonblank`` of the lines that can be copies
+    (:func:`_copy_candidates`); the others cannot be and are not looked at.
+    """
     title_text = eff[title]
     seen: dict[str, int] = {}
-    # Only a line sharing its first or last characters with another can be a copy at
-    # the start or end of it.
-    edges = Counter(
-        key for i in nonblank if len(eff[i]) >= _MIN_CONTAINED for key in _edges(eff[i])
-    )
-    for k, i in enumerate(nonblank):
+    for k in copies:
+        i = nonblank[k]
         s = eff[i]
         if i in protected:
             continue
@@ -876,9 +908,11 @@ def _duplicates(
         elif j is not None and len(s) >= _MIN_DUPLICATE:
             label[i] = label.get(j) or "boilerplate"
             rule[i], conf[i] = "duplicate", 0.95
+            if len(s) <= _LONG and _is_caption_copy(j, i, nonblank, eff, title, label, protected):
+                label[j], rule[j], conf[j] = "caption", "repeated-caption", 0.8
         elif len(s) >= _MIN_CONTAINED:
             needle = s.rstrip(" .…") if s.endswith(("...", "…")) else s
-            if len(needle) < _MIN_CONTAINED or all(edges[key] < 2 for key in _edges(s)):
+            if len(needle) < _MIN_CONTAINED:
                 continue
             for kk in (k - 2, k - 1, k + 1, k + 2):
                 if 0 <= kk < len(nonblank):
@@ -888,6 +922,41 @@ def _duplicates(
                         rule[i] = "truncated-copy" if needle is not s else "contained-copy"
                         conf[i] = 0.9
                         break
+
+
+def _is_caption_copy(
+    j: int,
+    i: int,
+    nonblank: list[int],
+    eff: list[str],
+    title: int,
+    label: dict[int, str],
+    protected: set[int],
+) -> bool:
+    """True when line ``j``, repeated at line ``i``, is a caption shown twice.
+
+    A short line printed twice (under the photo and again as its alt text, or
+    in a gallery at the end) when its first copy stands alone: right before
+    its copy, or after a paragraph. Never the title or the lead.
+    """
+    s = eff[j]
+    if j == title or j in label or j in protected or _BULLET.match(s) or s.endswith(("?", ":")):
+        return False
+    k = bisect_left(nonblank, j)
+    if k == 0 or nonblank[k - 1] == title:
+        return False
+    ki = bisect_left(nonblank, i)
+    before, after = eff[nonblank[k - 1]], eff[nonblank[ki + 1]] if ki + 1 < len(nonblank) else ""
+    if eff.count(s) > 2:  # three copies or more: a refrain, not a caption
+        return False
+    if nonblank[k + 1] == i:  # side by side: a line doubled, not a block
+        return before != after
+    # Apart: the copy of a block (the article pasted twice) has copied neighbours too.
+    return (
+        len(before) > _LONG
+        and before != eff[nonblank[ki - 1]]
+        and eff[nonblank[k + 1]] != after
+    )
 
 
 #: Closing widgets: what follows them to the end of a page is the site's navigation.
@@ -906,6 +975,7 @@ _AFFILIATION = re.compile(
 def _navigation_after_widgets(
     eff: list[str],
     nonblank: list[int],
+    title: int,
     label: dict[int, str],
     rule: dict[int, str],
     conf: dict[int, float],
@@ -921,13 +991,265 @@ def _navigation_after_widgets(
         return
     after = [i for i in nonblank if i > last and i not in label]
     if not after or any(
-        i in protected or len(eff[i]) > _MAX_NAVIGATION or eff[i].endswith(_SENTENCE_END)
+        i in protected
+        or i == title
+        or len(eff[i]) > _MAX_NAVIGATION
+        or eff[i].endswith(_SENTENCE_END)
         for i in after
     ):
         return
     for i in after:
         if not _is_name_line(eff[i]):  # a name there is a byline, left to the tail
             label[i], rule[i], conf[i] = "boilerplate", "navigation", 0.8
+
+
+#: Rules that label an image stub: the line after one is its caption.
+_IMAGE_RULES = frozenset({"image-alt", "markup"})
+#: A lead shorter than this is not a paragraph (a line broken mid-sentence, a teaser).
+_MIN_LEAD = 100
+
+
+def _after_image(
+    eff: list[str],
+    nonblank: list[int],
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label the line right after an image stub as its caption.
+
+    The stub is what extraction left of the picture (``… ảnh 2`` alt text,
+    ``![]() |``, ``leftcenterrightdel``); the line under it is the caption when
+    it is short enough for one. A ``| …`` cell after a ``… |`` stub is the next
+    cell of the same layout-table row.
+    """
+    for k, i in enumerate(nonblank[:-1]):
+        if rule.get(i) not in _IMAGE_RULES:
+            continue
+        j = nonblank[k + 1]
+        if j in label or j in protected:
+            continue
+        s = eff[j]
+        cell = s.startswith("|") and eff[i].endswith("|")
+        if len(s) <= (_LONG_CAPTION if cell else _LONG) and not (
+            _BULLET.match(s) or s.endswith(":")
+        ):
+            label[j], rule[j], conf[j] = "caption", "after-image", 0.8
+
+
+#: A question or an exclamation is an interview line; a trailing ellipsis, a teaser
+#: running into the text.
+_NOT_HEADLINE_END = ("?", "!", "...", "…")
+#: Words that point back to the text before: a line starting with one continues it.
+_CONTINUATION = re.compile(
+    r"(?:Đó|Đây|Điều (?:đó|này)|Vì vậy|Vì thế|Do đó|Do vậy|Tuy nhiên|Nhưng|Và|Còn|Thế nhưng|"
+    r"Trong khi đó|Ngoài ra|Bên cạnh đó|Theo đó|Như vậy)\b"
+)
+
+
+def _continues(s: str) -> bool:
+    """True when ``s`` starts with a word that refers to the text before it.
+
+    >>> _continues("Đó là những sự kiện nổi bật trong năm"), _continues("Đồng bằng ngập sâu")
+    (True, False)
+    """
+    return _CONTINUATION.match(s) is not None
+
+
+def _after_lead(
+    eff: list[str],
+    rest: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label the headline-shaped lines right after the lead paragraph.
+
+    Sites put related headlines there (``(VOV) - …`` then ``Hy Lạp đối mặt với
+    sức ép nợ công IMF xem xét …``, two headlines glued), or the caption of
+    the lead photo. ``rest`` are the lines not removed so far (a copy of the
+    lead in between is no paragraph). Not when the lead is short (not a
+    paragraph), a line is part of the lead, asks a question (interviews), or
+    the line after the run starts in lower case (a sentence broken over lines).
+    """
+    k = bisect_right(rest, title)
+    if k >= len(rest):
+        return
+    lead = eff[rest[k]]
+    if len(lead) < _MIN_LEAD:
+        return
+    run: list[int] = []
+    for i in rest[k + 1 :]:
+        s = eff[i]
+        if i in protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
+            break
+        if not _is_headline_shaped(s):
+            break
+        run.append(i)
+    after = len(run) + k + 1
+    if not run or after >= len(rest) or eff[rest[after]][:1].islower():
+        return
+    for i in run:
+        label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
+
+
+_PAIR_LENGTHS = range(30, 141)
+
+
+def _headline_pairs(
+    eff: list[str],
+    rest: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label two headline-shaped lines side by side between two paragraphs.
+
+    A sub-heading stands alone before its section; two unpunctuated lines in a
+    row between paragraphs are the captions of two photos, or a related
+    headline and a caption. ``rest`` are the lines not removed so far. Not
+    lines with a colon (``Name: question``) or ending with ``?``/``!``
+    (interviews).
+    """
+    n = len(rest)
+    if n < 5:
+        return
+    fits = list(map(_PAIR_LENGTHS.__contains__, map(len, map(eff.__getitem__, rest))))
+    for k in compress(range(2, n - 2), map(and_, fits[2 : n - 2], fits[3 : n - 1])):
+        a, b = rest[k], rest[k + 1]
+        if a == title:
+            continue
+        if len(eff[rest[k - 1]]) <= _LONG or len(eff[rest[k + 2]]) <= _LONG:
+            continue
+        if a in protected or b in protected or rest[k - 1] == title:
+            continue
+        sa, sb = eff[a], eff[b]
+        if any(":" in x or x.endswith(_NOT_HEADLINE_END) or _continues(x) for x in (sa, sb)):
+            continue
+        if _is_headline_shaped(sa) and _is_headline_shaped(sb):
+            for i in (a, b):
+                label[i], rule[i], conf[i] = "caption", "headline-pair", 0.7
+
+
+def _tail(
+    eff: list[str],
+    nonblank: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> bool:
+    """Label bylines and related headlines after the last paragraph; True if any."""
+    heads: list[int] = []
+    names: list[int] = []
+    for i in reversed(nonblank):
+        if i == title:
+            break
+        if i in label:
+            continue
+        if i in protected:
+            break
+        s = eff[i]
+        if not heads and _is_name_line(s):
+            names.append(i)
+        elif _is_headline_shaped(s):
+            heads.append(i)
+        else:
+            break
+    if len(names) > _MAX_TAIL_NAMES:  # more is a list of names, not a byline
+        return False
+    for i in names:
+        label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
+    if len(heads) >= _MIN_HEADLINES or (heads and _after_removed(heads[-1], nonblank, label)):
+        # Three or more; or fewer right after a caption or byline ending the article.
+        for i in heads:
+            label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+        return True
+    return bool(names)
+
+
+def _after_removed(i: int, nonblank: list[int], label: dict[int, str]) -> bool:
+    """True when the line before line ``i`` is a caption or a byline (other
+    removed lines in between do not count: they go either way)."""
+    k = bisect_left(nonblank, i) - 1
+    while k >= 0 and label.get(nonblank[k], "body") not in ("body", "caption", "byline"):
+        k -= 1
+    return k >= 0 and label.get(nonblank[k]) in ("caption", "byline")
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(s: str) -> set[str]:
+    return set(_WORD.findall(s.lower()))
+
+
+#: Lines the shape rules look at (blank lines have length 0).
+_SHAPED_LENGTHS = range(1, _LONG + 1)
+
+
+def _near_title(
+    eff: list[str],
+    shaped: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label short unpunctuated lines that restate the headline with a few words changed.
+
+    A related article's title (the headline without ``(năm 2001)``) or a
+    caption repeating it (``Những ngày tới, `` + the headline). ``shaped`` are
+    the lines of at most 150 characters; only those sharing the headline's
+    first or last 16 characters are compared: their words must be a subset or a
+    superset of the headline's, differing by under 30%.
+    """
+    t = eff[title]
+    if len(t) < _MIN_DUPLICATE:
+        return
+    head, tail = t[:16], t[-16:]
+    title_words: set[str] | None = None
+    for i in shaped:
+        s = eff[i]
+        if not (s.startswith(head) or s.endswith(tail)) or i == title or i in label:
+            continue
+        if i in protected or not _MIN_DUPLICATE <= len(s) <= _LONG or s.endswith("."):
+            continue
+        if title_words is None:
+            title_words = _words(t)
+        w = _words(s)
+        small, big = (w, title_words) if len(w) <= len(title_words) else (title_words, w)
+        if len(small) >= 5 and small <= big and len(small) >= 0.7 * len(big):
+            label[i], rule[i], conf[i] = "boilerplate", "near-title", 0.8
+
+
+def _dangling_intro(
+    eff: list[str],
+    nonblank: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label a line ending with ``:`` right before a byline: what it introduced
+    (a video, a gallery) was dropped by the extraction, so it introduces nothing."""
+    for k, j in enumerate(nonblank):
+        if k == 0 or label.get(j) != "byline":
+            continue
+        i = nonblank[k - 1]
+        s = eff[i]
+        if i == title or i in label or i in protected:
+            continue
+        if s.endswith(":") and len(s) <= _LONG:
+            label[i], rule[i], conf[i] = "caption", "dangling-intro", 0.8
 
 
 def _set_cue(
