@@ -272,6 +272,39 @@ def _edits1(word: str) -> set[str]:
     return out
 
 
+def _mark_families() -> dict[str, str]:
+    """Letter -> every letter with the same base (``a`` -> ``aàá…ăằ…âầ…``, ``d`` -> ``dđ``)."""
+    by_base: dict[str, str] = {}
+    for c in _L:
+        by_base[_letters(c)] = by_base.get(_letters(c), "") + c
+    return {c: by_base[_letters(c)] for c in _L}
+
+
+_FAMILY = _mark_families()
+
+
+def _mark_variants(word: str) -> set[str]:
+    """``word`` with one letter's marks changed, or its tone moved or changed.
+
+    >>> sorted(v for v in _mark_variants("rỏ") if v.startswith("r"))[:4]
+    ['ro', 'rò', 'ró', 'rô']
+    >>> "rõ" in _mark_variants("rỏ"), "đỏ" in _mark_variants("dỏ"), "rất" in _mark_variants("rỏ")
+    (True, True, False)
+    """
+    out = {
+        word[:i] + c + word[i + 1 :]
+        for i, ch in enumerate(word)
+        for c in _FAMILY.get(ch, "")
+    }
+    plain = _split_tone(word)[0]
+    for i, ch in enumerate(plain):
+        if ch in _UNTONED:
+            for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
+                out.add(plain[:i] + TONE_JOIN[(ch, t)] + plain[i + 1 :])
+    out.discard(word)
+    return out
+
+
 # -- the step ---------------------------------------------------------------
 
 
@@ -282,6 +315,8 @@ class _Corrector:
         self.lex = lexicon
         self.min_confidence = min_confidence
         self._nonword: dict[tuple[str, str, str, bool], tuple[str, float] | None] = {}
+        self._rare: dict[str, tuple[str, ...]] = {}
+        self.keys: dict[str, str] = {}  # token -> syllable_key(token): most tokens repeat
 
     # non-words ---------------------------------------------------------------
 
@@ -360,6 +395,62 @@ class _Corrector:
         # No neighbour confirms the candidate: sure only when it dominates.
         conf = 0.92 if second * 100 <= best_n and not (prev and nxt) else 0.8
         return pool[0][2], conf
+
+    # rare words ----------------------------------------------------------------
+
+    def rare_variants(self, key: str) -> tuple[str, ...]:
+        """Spellings one confusion or one mark away that are 20 times more frequent.
+
+        Only for syllables seen fewer than 200 times in 16.5M tokens (``rỏ``
+        8, ``sẳn`` 16, ``tầu`` 158): a frequent word is too often right.
+
+        >>> _corrector(None, 0.9).rare_variants("rỏ")
+        ('giỏ', 'ro', 'rò', 'rõ', 'rồ', 'rổ', 'rộ', 'rỡ')
+        >>> _corrector(None, 0.9).rare_variants("rõ")
+        ()
+        """
+        found = self._rare.get(key)
+        if found is None:
+            if len(self._rare) > 200_000:
+                self._rare.clear()  # bounded memory
+            found = self._rare[key] = self._find_rare_variants(key)
+        return found
+
+    def _find_rare_variants(self, key: str) -> tuple[str, ...]:
+        lex = self.lex
+        own = lex.count(key)
+        if own >= 200 or syllable_key(key) != key:
+            return ()
+        return tuple(
+            sorted(
+                v
+                for v in confusion_variants(key) | _mark_variants(key)
+                if v in lex.syllables
+                and lex.count(v) >= 20 * max(1, own)
+                and is_valid(v, "classic")
+            )
+        )
+
+    def rare_word(self, key: str, prev: str, nxt: str) -> str | None:
+        """The word a rare syllable stands for between ``prev`` and ``nxt``, if sure.
+
+        The rare syllable makes no known pair with its neighbours, and exactly
+        one of its frequent variants makes a dictionary compound with one of
+        them that news also uses (``sản phảm`` -> ``sản phẩm``).
+        """
+        lex = self.lex
+        if (prev and lex.pair_known(prev, key)) or (nxt and lex.pair_known(key, nxt)):
+            return None
+        fits = [
+            v
+            for v in self.rare_variants(key)
+            if (
+                (bool(prev) and lex.is_word(prev + " " + v))
+                or (bool(nxt) and lex.is_word(v + " " + nxt))
+            )
+            and max(lex.bigram(prev, v) if prev else 0, lex.bigram(v, nxt) if nxt else 0) >= 1
+        ]
+        return fits[0] if len(fits) == 1 else None
 
     def _makes_compound(self, cand: str, prev: str, nxt: str) -> bool:
         lex = self.lex
@@ -488,7 +579,8 @@ class TyposStep(Step):
         edits = [e for e in self._edits(text) if e.confidence >= self.min_confidence]
         if not edits:
             return text
-        edits.sort(key=lambda e: (e.start, e.end))
+        # At one span, a rare word goes after the other rules of the token pass.
+        edits.sort(key=lambda e: (e.start, e.end, e.rule == "rare-word"))
         kept: list[Edit] = []
         end = -1
         for e in edits:
@@ -608,7 +700,9 @@ class TyposStep(Step):
                     if edit is not None:
                         yield edit
                     continue
-                found = _STOP_TONE.search(text, max(0, m.start() - 40), m.end())
+                # The rhyme in this word only: the letters from the word start to the final.
+                run = _LETTER_RUN_LEFT.search(text, max(0, m.start() - 40), m.start())
+                found = _STOP_TONE.search(text, run.start() if run else m.start(), m.end())
                 if found is not None:
                     edit = self._structural_edit(text, found.start(), found.end(), seen)
                     if edit is not None:
@@ -632,28 +726,57 @@ class TyposStep(Step):
         lex = self.corrector.lex
         wrong = _wrong_bigrams(self.lexicon_path)
         corrector = self.corrector
+        keys = corrector.keys
+        if len(keys) > 200_000:
+            keys.clear()  # bounded memory
         prev: re.Match[str] | None = None
+        pkey = ""
         for m in _TOKEN.finditer(text):
             token = m.group()
             if token.islower():
-                key = syllable_key(token)
+                key = keys.get(token)
+                if key is None:
+                    key = keys[token] = syllable_key(token)
                 if lex.count(key) < 200:
                     edit = self._nonword_edit(text, m.start(), m.end(), False)
+                    if edit is None:
+                        edit = self._rare_word_edit(text, m.start(), m.end())
                     if edit is not None:
                         yield edit
-                if prev is not None and prev.end() + 1 == m.start() and text[prev.end()] == " ":
-                    pkey = syllable_key(prev.group())
-                    if pkey + " " + key in wrong and _is_word_at(text, prev.start(), m.end()):
-                        before = _word_before(text, prev.start())
-                        after = _word_after(text, m.end())
-                        found = corrector.compound(pkey, key, before, after)
-                        if found is not None and found[1] not in (pkey, key, before, after):
-                            pos, v, conf = found
-                            span = prev if pos == 0 else m
-                            yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
+                if (
+                    prev is not None
+                    and prev.end() + 1 == m.start()
+                    and text[prev.end()] == " "
+                    and pkey + " " + key in wrong
+                    and _is_word_at(text, prev.start(), m.end())
+                ):
+                    before = _word_before(text, prev.start())
+                    after = _word_after(text, m.end())
+                    found = corrector.compound(pkey, key, before, after)
+                    if found is not None and found[1] not in (pkey, key, before, after):
+                        pos, v, conf = found
+                        span = prev if pos == 0 else m
+                        yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
                 prev = m
+                pkey = key
             else:
                 prev = None
+
+    def _rare_word_edit(self, text: str, start: int, end: int) -> Edit | None:
+        token = text[start:end]
+        if not token.islower() or not any(c in _MARKED for c in token):
+            return None  # names, capitals, unaccented or English words
+        key = syllable_key(token)
+        if key != token or not self.corrector.rare_variants(key):
+            return None
+        if not _is_word_at(text, start, end):
+            return None
+        prev = _word_before(text, start)
+        nxt = _word_after(text, end)
+        found = self.corrector.rare_word(key, prev, nxt)
+        if found is None or found in (prev, nxt) or key in (prev, nxt):
+            return None
+        return Edit(start, end, found, "rare-word", confidence=0.93)
 
     def _nonword_edit(self, text: str, start: int, end: int, invalid: bool) -> Edit | None:
         token = text[start:end]
