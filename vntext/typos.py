@@ -157,7 +157,11 @@ def _function_duplicates() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
 
 
 _TOKEN = re.compile(f"[{_L}]+")
-_NOT_AFTER = "@./&-_"
+# Invisible characters that join the letters around them (soft hyphen, zero
+# width space and joiners): "r\u00adượu" is one word, not "r" and "ượu".
+_JOINERS = "\u00ad\u200b\u200c\u200d\u2060"
+_NOT_AFTER = "@./&-_" + _JOINERS
+_NOT_BEFORE = "@&-_/" + _JOINERS
 _ONSET = re.compile("^(ngh|ng|gh|gi|ch|tr|kh|nh|ph|th|qu|[bcdđghklmnpqrstvx])?")
 _CODA = re.compile("(ch|nh|ng|[cmnpt])$")
 
@@ -383,8 +387,11 @@ class _Corrector:
             if invalid:
                 return best[2], 0.97
             # A valid syllable is replaced at the thorough level only when it
-            # is all but unattested (bảm: 4 in 16.5M tokens).
-            return best[2], 0.92 if own < 10 else 0.8
+            # is all but unattested (bảm: 4 in 16.5M tokens) and the fix makes
+            # a dictionary word with a neighbour: a seen pair is not enough
+            # ("giúp đở" is "giúp đỡ", not "giúp đó").
+            sure = own < 10 and self._makes_compound(best[2], prev, nxt)
+            return best[2], 0.92 if sure else 0.8
         if not invalid:
             return None  # a real syllable, and nothing in the context says otherwise
         pool = same or sorted(scored, key=lambda s: -s[1])
@@ -558,7 +565,7 @@ def _is_word_at(text: str, start: int, end: int) -> bool:
             return False
     if end < len(text):
         c = text[end]
-        if c.isalnum() or c in "@&-_/" or (c == "." and text[end + 1 : end + 2].isalnum()):
+        if c.isalnum() or c in _NOT_BEFORE or (c == "." and text[end + 1 : end + 2].isalnum()):
             return False
     return True
 
