@@ -215,6 +215,7 @@ REVIEWED: dict[tuple[str, str, str, str], str] = {
     ("baomoi", "608", "thày", "thầy"): "typo",  # old spelling, as tầu
     ("baomoi", "618", "gượng", "gương"): "typo",  # "gượng mặt"
     ("baomoi", "640", "tìn", "tin"): "wrong",  # "tìn huống" is "tình huống"
+    ("baomoi", "640", "tìn", "tình"): "typo",
     ("baomoi", "649", "xắp", "sắp"): "typo",  # "xắp xếp"
     ("baomoi", "678", "hiêm", "hiểm"): "typo",
     ("baomoi", "679", "chệnh", "chênh"): "typo",
@@ -227,6 +228,7 @@ REVIEWED: dict[tuple[str, str, str, str], str] = {
     ("baomoi", "789", "chiữa", "chữa"): "typo",
     ("baomoi", "802", "mìh", "mình"): "typo",
     ("baomoi", "802", "mõi", "mới"): "wrong",  # "mệt mõi" is "mệt mỏi"
+    ("baomoi", "802", "mõi", "mỏi"): "typo",
     ("baomoi", "816", "đằu", "đầu"): "typo",
     ("baomoi", "827", "tiêng", "tiên"): "typo",  # "ưu tiêng"
     ("baomoi", "838", "ầu", "đầu"): "typo",  # "bắt ầu"

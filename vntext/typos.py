@@ -1,11 +1,14 @@
 """Typo correction: fix the spelling mistakes that fill scraped news, and only when sure.
 
-Four rules, each an id in the trace with a confidence:
+Five rules, each an id in the trace with a confidence:
 
 - ``non-word``: a token that is not a Vietnamese syllable (``nghành``,
   ``tiêp``, ``phuơng``) or, at the ``thorough`` level, a valid but
   unattested one (``bảm``), replaced by a close candidate that is far more
   frequent and fits its neighbours (``tiêp tục`` -> ``tiếp tục``);
+- ``rare-word`` (``thorough``): a syllable seen fewer than 200 times whose
+  one frequent mark or confusion variant makes a compound with a neighbour
+  (``lắp rắp`` -> ``lắp ráp``, ``tầu ngầm`` -> ``tàu ngầm``);
 - ``compound``: a real word inside a known compound where a confusion-set
   variant makes the compound (``sẳn sàng`` -> ``sẵn sàng`` at ``thorough``,
   ``lãi xuất`` -> ``lãi suất`` at ``aggressive``);
@@ -24,11 +27,11 @@ URLs and e-mail addresses are left alone: a word is only ever replaced by
 another lower-case Vietnamese syllable, and only when the evidence clears the
 ``typo_threshold`` level.
 
-Speed: the default level finds work with compiled regular expressions (words
-with an impossible structure, known wrong bigrams, doubled words, a letter
-glued to capitals), so clean text costs a few scans in C. The ``thorough``
-level also looks up every distinct token in the syllable counts to find
-valid-but-unattested syllables, which is several times slower.
+Speed: the default level finds work with compiled regular expressions led by
+a literal (words with an impossible structure, doubled words, a letter glued
+to capitals), so clean text costs a few scans in C. The ``thorough`` level
+also looks up every token in the syllable counts to find rare syllables and
+wrong bigrams, which is ten times slower.
 """
 
 from __future__ import annotations
