@@ -261,6 +261,21 @@ def _letters(word: str) -> str:
 _EDIT_LETTERS = _L
 
 
+def _tone_moves(word: str) -> set[str]:
+    """``word`` with its tone on any vowel, or changed, or removed.
+
+    >>> sorted(_tone_moves("hòa"))[:3]
+    ['hoa', 'hoà', 'hoá']
+    """
+    plain = _split_tone(word)[0]
+    return {
+        plain[:i] + TONE_JOIN[(ch, t)] + plain[i + 1 :]
+        for i, ch in enumerate(plain)
+        if ch in _UNTONED
+        for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+    }
+
+
 def _edits1(word: str) -> set[str]:
     """Every string one letter edit (or one confusion) away from ``word``."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
@@ -268,12 +283,7 @@ def _edits1(word: str) -> set[str]:
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     out |= {a + c + b[1:] for a, b in splits if b for c in _EDIT_LETTERS}
     out |= {a + c + b for a, b in splits for c in _EDIT_LETTERS}
-    plain = _split_tone(word)[0]
-    # Moving the tone to another vowel, or changing it, is one edit too.
-    for i, ch in enumerate(plain):
-        if ch in _UNTONED:
-            for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
-                out.add(plain[:i] + TONE_JOIN[(ch, t)] + plain[i + 1 :])
+    out |= _tone_moves(word)  # moving the tone to another vowel is one edit too
     out |= confusion_variants(word)
     out.discard(word)
     return out
@@ -303,11 +313,7 @@ def _mark_variants(word: str) -> set[str]:
         for i, ch in enumerate(word)
         for c in _FAMILY.get(ch, "")
     }
-    plain = _split_tone(word)[0]
-    for i, ch in enumerate(plain):
-        if ch in _UNTONED:
-            for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
-                out.add(plain[:i] + TONE_JOIN[(ch, t)] + plain[i + 1 :])
+    out |= _tone_moves(word)
     out.discard(word)
     return out
 
