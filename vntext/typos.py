@@ -556,6 +556,12 @@ def _wrong_bigrams(lexicon_path: str | None) -> frozenset[str]:
 
 
 @cache
+def _wrong_firsts(lexicon_path: str | None) -> frozenset[str]:
+    """First syllables of the wrong bigrams: a set lookup before building a pair."""
+    return frozenset(pair.partition(" ")[0] for pair in _wrong_bigrams(lexicon_path))
+
+
+@cache
 def _compound_seconds(lexicon_path: str | None) -> dict[str, frozenset[str]]:
     """First syllable -> second syllables of the two-syllable compounds it starts."""
     seconds: dict[str, set[str]] = {}
@@ -739,8 +745,9 @@ class TyposStep(Step):
 
     def _token_pass(self, text: str) -> Iterator[Edit]:
         """Rare syllables and compound confusions: a look at every token (thorough levels)."""
-        lex = self.corrector.lex
+        counts = self.corrector.lex.unigrams
         wrong = _wrong_bigrams(self.lexicon_path)
+        firsts = _wrong_firsts(self.lexicon_path)
         corrector = self.corrector
         keys = corrector.keys
         if len(keys) > 200_000:
@@ -749,34 +756,35 @@ class TyposStep(Step):
         pkey = ""
         for m in _TOKEN.finditer(text):
             token = m.group()
-            if token.islower():
-                key = keys.get(token)
-                if key is None:
-                    key = keys[token] = syllable_key(token)
-                if lex.count(key) < 200:
-                    edit = self._nonword_edit(text, m.start(), m.end(), False)
-                    if edit is None:
-                        edit = self._rare_word_edit(text, m.start(), m.end())
-                    if edit is not None:
-                        yield edit
-                if (
-                    prev is not None
-                    and prev.end() + 1 == m.start()
-                    and text[prev.end()] == " "
-                    and pkey + " " + key in wrong
-                    and _is_word_at(text, prev.start(), m.end())
-                ):
-                    before = _word_before(text, prev.start())
-                    after = _word_after(text, m.end())
-                    found = corrector.compound(pkey, key, before, after)
-                    if found is not None and found[1] not in (pkey, key, before, after):
-                        pos, v, conf = found
-                        span = prev if pos == 0 else m
-                        yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
-                prev = m
-                pkey = key
-            else:
+            if not token.islower():
                 prev = None
+                continue
+            key = keys.get(token)
+            if key is None:
+                key = keys[token] = syllable_key(token)
+            if counts.get(key, 0) < 200:
+                edit = self._nonword_edit(text, m.start(), m.end(), False)
+                if edit is None:
+                    edit = self._rare_word_edit(text, m.start(), m.end())
+                if edit is not None:
+                    yield edit
+            if (
+                pkey in firsts
+                and prev is not None
+                and prev.end() + 1 == m.start()
+                and text[prev.end()] == " "
+                and pkey + " " + key in wrong
+                and _is_word_at(text, prev.start(), m.end())
+            ):
+                before = _word_before(text, prev.start())
+                after = _word_after(text, m.end())
+                found = corrector.compound(pkey, key, before, after)
+                if found is not None and found[1] not in (pkey, key, before, after):
+                    pos, v, conf = found
+                    span = prev if pos == 0 else m
+                    yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
+            prev = m
+            pkey = key
 
     def _rare_word_edit(self, text: str, start: int, end: int) -> Edit | None:
         token = text[start:end]
