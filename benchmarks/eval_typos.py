@@ -189,6 +189,56 @@ REVIEWED: dict[tuple[str, str, str, str], str] = {
     ("viwiki", "8732", "ché", "chế"): "wrong",  # "ché rượu": a real word
     ("viwiki", "1946", "doàn", "toàn"): "wrong",  # "Quân doàn" is "Quân đoàn"
     ("viwiki", "7289", "lòai", "loại"): "wrong",  # "lòai" is "loài"
+    # thorough level, read for the rare-word rule (2026-11): tune split
+    ("viwiki", "1058", "rắp", "ráp"): "typo",  # "lắp rắp" is "lắp ráp"
+    ("viwiki", "9584", "riệng", "riêng"): "typo",
+    ("viwiki", "2372", "trìnhự", "trình"): "typo",  # garbled "quá trìnhự mở rộng"
+    ("viwiki", "1238", "đở", "đó"): "wrong",  # "giúp đở" is "giúp đỡ"
+    ("viwiki", "2406", "thơng", "thông"): "wrong",  # "hạng thơng gia" is "thương gia"
+    ("viwiki", "2372", "thướng", "thường"): "wrong",  # "kích thướng" is "kích thước"
+    ("viwiki", "8084", "xẽ", "rẽ"): "wrong",  # "chia xẽ" is "chia sẻ"
+    ("viwiki", "4937", "nhiềm", "nhiệm"): "wrong",  # "làm nhiềm người" is "nhiều"
+    ("viwiki", "1949", "nhợn", "nhàn"): "wrong",  # "nhợn nhạt" is "nhợt nhạt"
+    ("viwiki", "1949", "dắn", "dân"): "wrong",  # "dẫn dắn" is "dẫn dắt"
+    ("viwiki", "1949", "ẫn", "ăn"): "wrong",  # "bí ẫn" is "bí ẩn"
+    ("viwiki", "8909", "sởn", "son"): "wrong",  # "sởn tóc gáy" is right
+    # thorough level on baomoi 500-999
+    ("baomoi", "514", "phảm", "phẩm"): "typo",
+    ("baomoi", "526", "diểm", "điểm"): "typo",  # "dứt diểm"
+    ("baomoi", "536", "hảnh", "hành"): "typo",
+    ("baomoi", "536", "ành", "ảnh"): "typo",  # "ành hưởng"
+    ("baomoi", "544", "kiếu", "khiếu"): "typo",  # "đơn kiếu nại"
+    ("baomoi", "558", "khuông", "khuôn"): "wrong",  # "khuông nhạc" is right
+    ("baomoi", "582", "tầu", "tàu"): "typo",  # old spelling; Viwiki annotates it a mistake
+    ("baomoi", "590", "sằn", "sẵn"): "typo",
+    ("baomoi", "599", "dộng", "động"): "typo",
+    ("baomoi", "608", "thày", "thầy"): "typo",  # old spelling, as tầu
+    ("baomoi", "618", "gượng", "gương"): "typo",  # "gượng mặt"
+    ("baomoi", "640", "tìn", "tin"): "wrong",  # "tìn huống" is "tình huống"
+    ("baomoi", "640", "tìn", "tình"): "typo",
+    ("baomoi", "649", "xắp", "sắp"): "typo",  # "xắp xếp"
+    ("baomoi", "678", "hiêm", "hiểm"): "typo",
+    ("baomoi", "679", "chệnh", "chênh"): "typo",
+    ("baomoi", "699", "phụt", "phút"): "typo",  # "giây phụt"
+    ("baomoi", "733", "triễn", "triển"): "typo",
+    ("baomoi", "739", "bíu", "xíu"): "wrong",  # colloquial "bíu rìu"
+    ("baomoi", "748", "quăn", "quân"): "wrong",  # "đầu quăn": curly hair
+    ("baomoi", "772", "đc", "đi"): "wrong",  # chat slang for "được"
+    ("baomoi", "772", "đc", "đó"): "wrong",
+    ("baomoi", "789", "chiữa", "chữa"): "typo",
+    ("baomoi", "802", "mìh", "mình"): "typo",
+    ("baomoi", "802", "mõi", "mới"): "wrong",  # "mệt mõi" is "mệt mỏi"
+    ("baomoi", "802", "mõi", "mỏi"): "typo",
+    ("baomoi", "816", "đằu", "đầu"): "typo",
+    ("baomoi", "827", "tiêng", "tiên"): "typo",  # "ưu tiêng"
+    ("baomoi", "838", "ầu", "đầu"): "typo",  # "bắt ầu"
+    ("baomoi", "838", "diểm", "điểm"): "typo",
+    ("baomoi", "841", "vửa", "vừa"): "typo",
+    ("baomoi", "841", "klhoản", "khoản"): "typo",
+    ("baomoi", "842", "nghẹ", "nghe"): "wrong",  # "nghẹ dạ" is "nhẹ dạ"
+    ("baomoi", "883", "ượu", "rượu"): "wrong",  # "r\u00adượu": a soft hyphen splits rượu
+    ("baomoi", "959", "rôi", "rồi"): "typo",
+    ("baomoi", "971", "rắp", "ráp"): "typo",  # "lắp rắp"
 }
 
 

@@ -24,7 +24,13 @@ def test_every_change_has_a_rule_and_a_confidence_above_the_level() -> None:
         assert changes
         for c in changes:
             assert c.step == "typos"
-            assert c.rule in {"non-word", "compound", "stray-letter", "duplicate-word"}
+            assert c.rule in {
+                "non-word",
+                "compound",
+                "rare-word",
+                "stray-letter",
+                "duplicate-word",
+            }
             assert minimum <= c.confidence <= 1
 
 
@@ -40,6 +46,18 @@ def test_levels_are_ordered() -> None:
     assert fix_typos(text) == text
     assert fix_typos(text, "thorough") == "ngân hàng giảm lãi xuất, các chỉ số bảo đảm"
     assert fix_typos(text, "aggressive") == "ngân hàng giảm lãi suất, các chỉ số bảo đảm"
+
+
+def test_rare_words_wait_for_the_thorough_level() -> None:
+    text = "hạm đội tầu ngầm, nhà máy lắp rắp"
+    assert fix_typos(text) == text
+    assert explain(text, THOROUGH) == [("rare-word", "tầu", "tàu"), ("rare-word", "rắp", "ráp")]
+
+
+def test_rare_word_needs_a_confirming_neighbour() -> None:
+    # "tầu" is rare, but nothing next to it makes "tàu" a compound.
+    assert fix_typos("tầu, ngầm", "thorough") == "tầu, ngầm"
+    assert fix_typos("tầu ngầm", "thorough") == "tàu ngầm"
 
 
 def test_case_and_spacing_survive() -> None:
@@ -62,7 +80,7 @@ def test_step_is_registered() -> None:
 _WORDS = [
     "của", "và", "nghành", "tiêp", "tục", "lãi", "xuất", "suất", "aANTT", "ANTT", "từ",
     "Hà", "Nội", "bảm", "đảm", "bảo", "1.000", "http://a.vn", "x@y.vn", "phuơng", "án",
-    "mRNA", "e", "ê", "ư", "o", "hoà", "Qúa", "k", "ngh", "q",
+    "mRNA", "e", "ê", "ư", "o", "hoà", "Qúa", "k", "ngh", "q", "tầu", "ngầm", "lắp", "rắp",
 ]
 _SEPS = [" ", "  ", ", ", ".\n", "\t", "", "-", "/"]
 
