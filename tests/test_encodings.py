@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import vntext
-from vntext import Config, apply_changes, clean_and_explain
+from vntext import Config, apply_changes, clean, clean_and_explain
 from vntext.charsets import LEGACY_ENCODINGS, SLOPPY_CP1252, decode_legacy, encode_legacy, table
 from vntext.detect import decode
 from vntext.encodings import _suspect, find_mojibake, repair_encodings
@@ -211,6 +211,15 @@ def test_once_decoded_vietnamese_is_not_decoded_twice() -> None:
     text = "của mình quá…”. Treo đầu dê…” trong"
     assert repair_encodings(_sloppy(text.encode("utf-8"))) == text
     assert repair_encodings(text) == text
+
+
+@pytest.mark.parametrize("text", ["K\x1fû", "K\u200bû ban", "ViÖt\x1f Nam", "Uû ban nh\x1f©n d©n"])
+def test_characters_unicode_deletes_do_not_split_words(text: str) -> None:
+    # ``unicode`` deletes them after this step: a second run must find nothing new.
+    once = clean(text)
+    assert clean(once) == once
+    result = clean_and_explain(text, ONLY)
+    assert apply_changes(text, result.changes) == result.text
 
 
 SYLLABLES = sorted(w for w, n in builtin_lexicon().unigrams.items() if n > 2000 and is_syllable(w))

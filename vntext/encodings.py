@@ -49,6 +49,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from bisect import bisect_right
 from functools import cache
 from typing import NamedTuple
 
@@ -822,7 +823,41 @@ def _lines(text: str, pos: int = 0) -> list[tuple[int, int]]:
     return out
 
 
+#: Characters the ``unicode`` step deletes that no legacy path reads (not C1,
+#: not TCVN3's control-range capitals, not the soft hyphen, TCVN3 ``ư``).
+_TRANSPARENT = re.compile(
+    "[\x00\x03\x07\x08\x0e-\x10\x18-\x1f\x7f\u034f\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+
+
 def _edits(text: str) -> list[Edit]:
+    """Repairs judged as if the characters the ``unicode`` step deletes were gone.
+
+    Otherwise a word split by one (``K\\x1fû``) would be judged apart now
+    and whole on a second run, after ``unicode`` deleted it: TCVN3 ``Kỷ``.
+    An edit over such a word takes the character along.
+
+    >>> [(e.start, e.end, e.after) for e in _edits("Uû ban nh\\x1f©n d©n")]
+    [(0, 2, 'Uỷ'), (7, 12, 'nhân'), (13, 16, 'dân')]
+    """
+    if _TRANSPARENT.search(text) is None:
+        return _visible_edits(text)
+    # View index v is original index v + (drops at or before it); q[j] is the
+    # view index of the character after the j-th drop.
+    q = [m.start() - j for j, m in enumerate(_TRANSPARENT.finditer(text))]
+    view = _TRANSPARENT.sub("", text)
+
+    def where(v: int) -> int:
+        return v + bisect_right(q, v)
+
+    return [
+        Edit(where(e.start), where(e.end - 1) + 1, e.after, e.rule, e.label, e.confidence)
+        for e in _visible_edits(view)
+    ]
+
+
+def _visible_edits(text: str) -> list[Edit]:
     """Span repairs on the lines with a sentinel, word repairs around them.
 
     When those repairs show that one path broke the document (three tokens
