@@ -142,7 +142,13 @@ _SHORT_RE = re.compile(
     )
     + "|"
     + _VNI_PAIR
+    + "|"
+    + "[a-z][À-ÖØ-Þ]"
 )
+#: A lower-case letter before a Latin-1 capital: TCVN3's small toned vowels
+#: read as Windows-1252 capitals (``ThÕ`` is ``Thế``, ``HiÓu`` ``Hiểu``);
+#: correct words in any Latin alphabet practically never have it.
+_MIXED_CASE = re.compile("[a-z][À-ÖØ-Þ]")
 
 
 def _suspect(text: str) -> bool:
@@ -156,7 +162,12 @@ _TOKEN = re.compile(r"[^ \t\n\r\f\v]+")
 _WORD = re.compile(r"[^\W\d_]+")
 _ENTITY_RE = re.compile("&(?:amp;)*" + _ENTITY[1:])
 _CODE_LIKE = re.compile(r"://|^www\.|[=`{}\\<>|]|\w\(|^[/$#@]")
-_UTF8_RE = re.compile(_UTF8_SEQ.pattern)
+#: C0 controls the ``unicode`` step deletes but TCVN3 reads as capitals (so
+#: this step keeps them): between the bytes of a UTF-8 sequence they are
+#: skipped, or the sequence would only be found once ``unicode`` took them out.
+_C0_KEPT = "\x01\x02\x04\x05\x06\x11\x12\x13\x14\x15\x16\x17"
+_C = f"[{_C0_KEPT}]*{_cls(_CONT)}"
+_UTF8_RE = re.compile(f"{_cls(_LEAD2)}{_C}|{_cls(_LEAD3)}{_C}{{2}}|{_cls(_LEAD4)}{_C}{{3}}")
 _VIQR_TONE_ONLY = re.compile(r"[aeiouyAEIOUY][\^(+]?['?.][A-Za-z]|[aeiouyAEIOUY][\^(+]?'")
 _VIQR_TAIL = re.compile(r"(?:\\?[.?!,;:)\]}\"»])+$")
 
@@ -198,14 +209,14 @@ def _utf8_once(token: str, permissive: bool = False, latin_only: bool = True) ->
     def sub(m: re.Match[str]) -> str:
         nonlocal latin1
         s = m.group()
-        data = bytes(_TO_BYTE.get(c, _LATIN1_ONLY.get(c, 0)) for c in s)
+        data = bytes(_TO_BYTE.get(c, _LATIN1_ONLY.get(c, 0)) for c in s if c not in _C0_KEPT)
         try:
             out = data.decode("utf-8")
         except UnicodeDecodeError:
             return s
         if not (_plausible(out) or (permissive and "\x80" <= out <= "\x9f")):
             return s
-        if latin_only and len(s) == 2 and out > "\u024f" and not "\u0300" <= out <= "\u036f":
+        if latin_only and len(data) == 2 and out > "\u024f" and not "\u0300" <= out <= "\u036f":
             return s  # two bytes: only Latin letters and accents, not Armenian or Arabic
         if any(c in _LATIN1_ONLY and c not in _TO_BYTE for c in s):
             latin1 = True
@@ -385,7 +396,9 @@ def _legacy_proof(token: str) -> bool:
     return letters > 3
 
 
-def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
+def _readings(
+    token: str, strong: bool, unicode_line: bool = False
+) -> list[tuple[float, str, str, bool]]:
     """Acceptable repairs of ``token`` as (score, text, rule, certain), best first.
 
     ``certain`` repairs stand alone; the others (the original also reads as
@@ -404,7 +417,8 @@ def _readings(token: str, strong: bool) -> list[tuple[float, str, str, bool]]:
         if not new_score and not foreign_ok:
             continue
         if orig_bad and strong_here and (
-            rule != "tcvn3-as-cp1252" or _letters_prove(token, new, rule)
+            rule not in ("tcvn3-as-cp1252", "vni-as-cp1252")
+            or _letters_prove(token, new, rule, unicode_line)
         ):
             out.append((new_score + 100.0 + foreign_ok, new, rule, True))
         elif new_score > old_score + math.log(20) and rule != "utf8-as-cp1252":
@@ -452,11 +466,13 @@ class MojibakeSpan(NamedTuple):
     rule: str
 
 
-def _token_readings(token: str, strong: bool) -> list[tuple[str, str, bool]]:
+def _token_readings(
+    token: str, strong: bool, unicode_line: bool = False
+) -> list[tuple[str, str, bool]]:
     """Readings of one token, HTML references decoded first: (text, rule, certain)."""
     base = _entities(token) if "&" in token else token
     worth = strong or not base.isascii() or _VIQR_TONE_ONLY.search(base)
-    readings = _readings(base, strong) if worth else []
+    readings = _readings(base, strong, unicode_line) if worth else []
     if not readings:
         return [(base, "html-entity", True)] if base != token else []
     prefix = "html-entity+" if base != token else ""
@@ -475,6 +491,7 @@ def _line_edits(text: str, start: int, end: int) -> list[Edit]:
     won the line (``cã`` is TCVN3's ``có``).
     """
     readings: dict[int, tuple[int, list[tuple[str, str, bool]]]] = {}
+    uni = _VIETNAMESE_ONLY_RE.search(text, start, end) is not None
     seen: set[int] = set()
     for m in _SENTINEL_RE.finditer(text, start, end):
         if m.start() in seen:
@@ -483,7 +500,8 @@ def _line_edits(text: str, start: int, end: int) -> list[Edit]:
         t1 = min(i for i in (*(text.find(c, m.end(), end) for c in _SPACES), end) if i >= 0)
         seen.update(range(t0, t1))
         token = text[t0:t1]
-        found = [r for r in _token_readings(token, _TRIGGER.search(token) is not None) if r[2]]
+        strong = _TRIGGER.search(token) is not None
+        found = [r for r in _token_readings(token, strong, uni) if r[2]]
         if found:
             readings[t0] = (t1, found)
     if not readings:
@@ -495,7 +513,7 @@ def _line_edits(text: str, start: int, end: int) -> list[Edit]:
     winner = max(votes, key=lambda r: votes[r])
     for m in _TOKEN.finditer(text, start, end):
         if m.start() not in readings:
-            found = _token_readings(m.group(), _TRIGGER.search(m.group()) is not None)
+            found = _token_readings(m.group(), _TRIGGER.search(m.group()) is not None, uni)
             found = [r for r in found if r[2] or r[1] == winner]
             if found:
                 readings[m.start()] = (m.end(), found)
@@ -643,6 +661,7 @@ def _path_edits(
     the path changes, even one that was a word: TCVN3's ``Phú`` reads ``Phó``.
     """
     line = text[start:end]
+    uni = _VIETNAMESE_ONLY_RE.search(line) is not None
     if path == "utf8" and " " in line:
         line = _NBSP_LOST.sub(_restore_nbsp, line)  # same length: offsets hold
     tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(line)]
@@ -671,7 +690,7 @@ def _path_edits(
         symbol = not _HAS_LETTER.search(token.translate(_SYMBOL_LETTERS))
         if not good or symbol or (legacy and len(_WORD_CHARS.findall(token)) < 2):
             gain = min(gain, 0.0)
-        elif legacy and not _letters_prove(token, reading[0], path):
+        elif legacy and not _letters_prove(token, reading[0], path, uni):
             # French ``où`` is VNI ``ó``, Romanian ``îi`` TCVN3 ``ợi``, Otomi
             # ``Hña`` TCVN3 ``Hủa``: letters alone prove little.
             gain = min(gain, 1.0)
@@ -720,25 +739,41 @@ def _extend(gains: list[float | None], goods: list[bool], lo: int, hi: int) -> t
     return lo, hi
 
 
-def _letters_prove(token: str, new: str, path: str) -> bool:
+def _letters_prove(token: str, new: str, path: str, unicode_line: bool = False) -> bool:
     """Whether ``token`` alone proves its legacy ``path`` (reading ``new``).
 
-    A mojibake symbol does (``nh©n``, ``b¸o``); so does a foreign letter
-    after another letter (``ViÖt``, ``cña``) when the reading is a common
-    syllable (``Việt``, ``của``), but not when it is a rare one: Otomi
-    ``Hña`` reads TCVN3 ``Hủa``. A VNI letter pair (``uù``) reading a
+    A mojibake symbol does (``nh©n``, ``b¸o``). A foreign letter after
+    another letter (``ViÖt``, ``cña``, VNI ``Vieät``) or a capital after a
+    small letter (``tÕ``) does when the reading is a common syllable
+    (``Việt``, ``của``, ``tế``) — for TCVN3, whose foreign letters are
+    common in European names: Otomi ``Hña`` reads TCVN3 ``Hủa``, a rare
+    one. VNI's foreign letters sit after a vowel, where European words
+    rarely have them, except French ``ï`` and ``ë``: in a name (``Loïc``,
+    VNI ``Lọc``) on a line that holds Unicode Vietnamese (``unicode_line``:
+    ``cầu thủ Loïc Rémy``) they prove nothing. A VNI letter pair (``uù``) reading a
     common syllable proves VNI.
 
     >>> [_letters_prove(t, n, "tcvn3-as-cp1252") for t, n in
-    ...  [("nh©n", "nhân"), ("cña", "của"), ("Hña", "Hủa"), ("îi", "ợi")]]
-    [True, True, False, False]
+    ...  [("nh©n", "nhân"), ("cña", "của"), ("tÕ", "tế"), ("Hña", "Hủa"), ("îi", "ợi")]]
+    [True, True, True, False, False]
+    >>> vni = "vni-as-cp1252"
+    >>> _letters_prove("Loïc", "Lọc", vni, True), _letters_prove("Loïc", "Lọc", vni)
+    (False, True)
     """
-    if path == "vni-as-cp1252":
-        return _JUNK.search(token) is not None or _frequent_vni(token, new)
     bare = token[1:] if token[:1] == "µ" else token  # µm, µg: units
+    if path == "vni-as-cp1252":
+        if _frequent_vni(token, new):
+            return True
+        signs = _JUNK.findall(bare)
+        if any(c not in _FOREIGN_LETTERS for c in signs):
+            return True
+        # French writes ``ï`` and ``ë`` after a vowel, as VNI writes its dot
+        # below and breve-dot: in a name (``Loïc``, ``Raphaël``) they prove nothing.
+        name = bare[:1].isupper() and bare[1:].islower()
+        return bool(signs) and not (unicode_line and name and set(signs) <= set("ïë"))
     if any(c in _PROOF_SYMBOLS for c in bare):
         return True
-    return _legacy_proof(bare) and _frequent(new)
+    return (_legacy_proof(bare) or _MIXED_CASE.search(bare) is not None) and _frequent(new)
 
 
 def _frequent(new: str) -> bool:
@@ -781,6 +816,8 @@ _VNI_PAIR_SIGN = re.compile(_VNI_PAIR)
 def _signed(text: str, start: int, end: int, path: str) -> bool:
     if _PATH_SIGNS[path].search(text, start, end) is not None:
         return path != "viqr" or _VIQR_MARKED.search(text, start, end) is not None
+    if path == "tcvn3-as-cp1252" and _MIXED_CASE.search(text, start, end) is not None:
+        return True
     legacy = path in ("tcvn3-as-cp1252", "vni-as-cp1252")
     return legacy and end - start < _SHORT and _VNI_PAIR_SIGN.search(text, start, end) is not None
 
