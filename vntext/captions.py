@@ -319,7 +319,17 @@ def load_cues(path: str | os.PathLike[str]) -> tuple[Cue, ...]:
     return _load_cue_file(p, mtime)
 
 
-Rows = frozenset[int]
+#: A set of cue rows as a bit mask (bit ``i``: row ``i``): a union is one integer ``|``.
+Rows = int
+
+
+def _mask(rows: Iterable[int]) -> Rows:
+    """The bit mask of a set of row numbers.
+
+    >>> _mask({0, 3}), _mask(())
+    (9, 0)
+    """
+    return sum(1 << i for i in set(rows))
 
 
 class CueSet:
@@ -356,19 +366,21 @@ class CueSet:
                     ends.setdefault(_unescape(t[:-1]), set()).add(i)
                 else:
                     scans.setdefault(t, set()).add(i)
-        self.always: Rows = frozenset(always)
-        self.short: Rows = frozenset(short | always)
+        self.always: Rows = _mask(always)
+        self.short: Rows = _mask(short | always)
         # A line starting with a literal also starts with each of its prefixes: the scan
         # reports the longest, which carries the rows of all.
         self.start_rows: dict[str, Rows] = {
-            lit: frozenset().union(*(r for p, r in starts.items() if lit.startswith(p)))
+            lit: _mask(set().union(*(r for p, r in starts.items() if lit.startswith(p))))
             for lit in starts
         }
         self.start_scan = re.compile(rf"\n{_LEAD}({_trie(starts)})") if starts else None
-        self.end_rows = tuple((lit, frozenset(r)) for lit, r in ends.items())
-        self.end_chars = frozenset(lit[-1] for lit in ends)
+        # Line-end literals by their last character: a line is tested against those only.
+        self.end_rows: dict[str, tuple[tuple[str, Rows], ...]] = {}
+        for lit, r in ends.items():
+            self.end_rows[lit[-1]] = (*self.end_rows.get(lit[-1], ()), (lit, _mask(r)))
         self.scans = tuple(
-            (re.compile(t, re.M), frozenset(r), _literal_prefix(t)) for t, r in scans.items()
+            (re.compile(t, re.M), _mask(r), _literal_prefix(t)) for t, r in scans.items()
         )
         self._unions: dict[tuple[Rows, bool], re.Pattern[str] | None] = {}
 
@@ -398,48 +410,45 @@ class CueSet:
             for m in scan.finditer(t, at):
                 hits.append((m.start(), rows_))
         out: dict[int, Rows] = {}
+        get = out.get
         if hits:
             hits.sort(key=_first)
             line, prev = -1, 0
             for pos, r in hits:
                 line += t.count("\n", prev, pos + 1)
                 prev = pos + 1
-                old = out.get(line)
-                out[line] = r if old is None else old | r
-        if self.end_chars:
-            end_chars, end_rows = self.end_chars, self.end_rows
-            for i in compress(range(len(eff)), map(end_chars.__contains__, map(_LAST, eff))):
+                out[line] = get(line, 0) | r
+        end_rows = self.end_rows
+        if end_rows:
+            for i in compress(range(len(eff)), map(end_rows.__contains__, map(_LAST, eff))):
                 s = eff[i]
-                for lit, r in end_rows:
+                for lit, r in end_rows[s[-1]]:
                     if s.endswith(lit):
-                        old = out.get(i)
-                        out[i] = r if old is None else old | r
+                        out[i] = get(i, 0) | r
         if self.short:
             for i in short:
-                old = out.get(i)
-                out[i] = self.short if old is None else old | self.short
+                out[i] = get(i, 0) | self.short
         if self.always:
             for i in nonblank:
-                old = out.get(i)
-                out[i] = self.always if old is None else old | self.always
+                out[i] = get(i, 0) | self.always
         return out
 
     def rows_for(self, line: str) -> Rows:
         """The rows a single (stripped) line triggers: for lines changed by glued cuts."""
-        rows: set[int] = set(self.always)
+        rows = self.always
         if len(line) <= _SHORT:
             rows |= self.short
         lead = line[_LEAD_RE.match(line).end() :]  # type: ignore[union-attr]
         for lit, r in self.start_rows.items():
             if lead.startswith(lit):
                 rows |= r
-        for lit, r in self.end_rows:
+        for lit, r in self.end_rows.get(line[-1:], ()):
             if line.endswith(lit):
                 rows |= r
         for scan, r, _ in self.scans:
             if scan.search(line):
                 rows |= r
-        return frozenset(rows)
+        return rows
 
     def match(self, line: str, rows: Rows, title: bool) -> Cue | None:
         """The first row of ``rows`` (in table order) matching the whole line."""
@@ -449,8 +458,8 @@ class CueSet:
         except KeyError:
             parts = [
                 f"(?P<c{i}>{_expand(self.cues[i].pattern)})"
-                for i in sorted(rows)
-                if not title or self.cues[i].scope == "any"
+                for i in range(rows.bit_length())
+                if rows >> i & 1 and (not title or self.cues[i].scope == "any")
             ]
             rx = self._unions[key] = re.compile("|".join(parts), re.I) if parts else None
         if rx is None:
