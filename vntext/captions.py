@@ -40,7 +40,6 @@ import os
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -380,7 +379,9 @@ class CueSet:
         for lit, r in ends.items():
             self.end_rows[lit[-1]] = (*self.end_rows.get(lit[-1], ()), (lit, _mask(r)))
         self.scans = tuple(
-            (re.compile(t, re.M), _mask(r), _literal_prefix(t)) for t, r in scans.items()
+            (re.compile(t, re.M), _mask(r), lit, max(lit, default=""))
+            for t, r in scans.items()
+            for lit in [_literal_prefix(t)]
         )
         self._unions: dict[tuple[Rows, bool], re.Pattern[str] | None] = {}
 
@@ -396,13 +397,13 @@ class CueSet:
                 rows = self.start_rows
                 for m in self.start_scan.finditer(t, first.start()):
                     hits.append((m.start(), rows[m.group(1)]))
-        for scan, rows_, lit in self.scans:
+        for scan, rows_, lit, rare in self.scans:
             # A match starts with the trigger's literal: ``str.find`` (and first a
             # one-character test, faster still) skips the document up to it, much
             # faster than the regex engine's own search.
             at = 0
             if lit:
-                if max(lit) not in t:
+                if rare not in t:
                     continue
                 at = t.find(lit)
                 if at < 0:
@@ -445,7 +446,7 @@ class CueSet:
         for lit, r in self.end_rows.get(line[-1:], ()):
             if line.endswith(lit):
                 rows |= r
-        for scan, r, _ in self.scans:
+        for scan, r, _, _ in self.scans:
             if scan.search(line):
                 rows |= r
         return rows
@@ -520,8 +521,9 @@ _COPY_TAIL = " .…\"”"
 
 _HEAD = itemgetter(slice(0, 16))
 _TAIL = itemgetter(slice(-16, None))
-_LAST = itemgetter(slice(-1, None))
+_END_WINDOW = itemgetter(slice(-48, None))
 _STRIP_COPY_TAIL = methodcaller("rstrip", _COPY_TAIL)
+_LAST = itemgetter(slice(-1, None))
 _SHORT_LENGTHS = range(1, _SHORT + 1)
 
 
@@ -537,25 +539,49 @@ def _copy_candidates(texts: list[str]) -> list[int]:
     >>> _copy_candidates(["Một câu khác hẳn.", "Hai câu khác hẳn.", "Mưa lớn", "Mưa lớn"])
     [2, 3]
     """
-    repeats = len(set(texts)) < len(texts)
-    fits = list(map(_COPY_LENGTHS.__contains__, map(len, texts)))
-    long_texts = list(compress(texts, fits))
-    heads = list(map(_HEAD, long_texts))
-    tails = list(map(_TAIL, map(_STRIP_COPY_TAIL, long_texts)))
-    shared_heads = len(set(heads)) < len(heads)
+    # Equal texts share their first 16 characters: when no two lines do, there is
+    # no repeat and no shared head, and the long lines are not hashed whole.
+    heads = list(map(_HEAD, texts))
+    shared = len(set(heads)) < len(heads)
+    longs = list(compress(range(len(texts)), map(_COPY_LENGTHS.__contains__, map(len, texts))))
+    if len(longs) < 2 and not shared:
+        return []
+    # The last 16 characters before closing dots and quotes, stripped from a window at
+    # the end (stripping a whole line ending with "." copies it).
+    ends = list(map(_STRIP_COPY_TAIL, map(_END_WINDOW, map(texts.__getitem__, longs))))
+    if ends and min(map(len, ends)) < 16:  # a window all dots and quotes: strip the line
+        ends = [t.rstrip(_COPY_TAIL) for t in map(texts.__getitem__, longs)]
+    tails = list(map(_TAIL, ends))
     shared_tails = len(set(tails)) < len(tails)
-    if not (repeats or shared_heads or shared_tails):
+    if not (shared or shared_tails):
         return []
     todo: set[int] = set()
-    if repeats:
-        repeated = {t for t, n in Counter(texts).items() if n > 1}
-        todo.update(compress(range(len(texts)), map(repeated.__contains__, texts)))
-    longs = list(compress(range(len(texts)), fits))
-    for shared, edges in ((shared_heads, heads), (shared_tails, tails)):
-        if shared:
-            common = {e for e, n in Counter(edges).items() if n > 1}
-            todo.update(compress(longs, map(common.__contains__, edges)))
+    if shared_tails:
+        todo.update(compress(longs, map(_repeated(tails).__contains__, tails)))
+    if shared:
+        if len(set(texts)) < len(texts):
+            todo.update(compress(range(len(texts)), map(_repeated(texts).__contains__, texts)))
+        long_heads = list(map(heads.__getitem__, longs))
+        common = _repeated(long_heads)
+        if common:
+            todo.update(compress(longs, map(common.__contains__, long_heads)))
     return sorted(todo)
+
+
+def _repeated(items: list[str]) -> set[str]:
+    """The items that occur more than once.
+
+    >>> sorted(_repeated(["a", "b", "a", "c", "b"]))
+    ['a', 'b']
+    """
+    seen: set[str] = set()
+    again: set[str] = set()
+    for x in items:
+        if x in seen:
+            again.add(x)
+        else:
+            seen.add(x)
+    return again
 
 
 def _is_copy_in(needle: str, other: str) -> bool:
