@@ -151,6 +151,26 @@ def _literal_prefix(pattern: str) -> str:
     return "".join(chars)
 
 
+#: What may make a pattern see past a line break: an escape other than these, a negated
+#: class, a lookbehind, the DOTALL flag, a control character. ``[^\S\n]`` is removed first.
+_CROSSES_LINES = re.compile(r"\\[^dwSbB()\[\].|*+?{}^$\-]|\[\^|\(\?<|\(\?[a-zA-Z-]*s|[\x00-\x1f]")
+
+
+def _line_local(pattern: str) -> bool:
+    """True when no match of ``pattern`` can reach or look past a line break.
+
+    Then scanning some lines of a document, joined, finds on them what scanning
+    the whole document finds. Conservative: a pattern with any construct that
+    could match a line break is not.
+
+    >>> _line_local(r"guồn(?:[^\\S\\n]*:| ảnh)"), _line_local(r"\\((?i:[^\\S\\n]*ả)")
+    (True, True)
+    >>> _line_local(r"a\\s+b"), _line_local("(?<=x)a"), _line_local("[^x]"), _line_local("(?s:a.)")
+    (False, False, False, False)
+    """
+    return _CROSSES_LINES.search(pattern.replace(r"[^\S\n]", "")) is None
+
+
 def _trie(words: Iterable[str]) -> str:
     """A regex matching any of ``words``, the longest first, branching on one character.
 
@@ -383,14 +403,26 @@ class CueSet:
             for t, r in scans.items()
             for lit in [_literal_prefix(t)]
         )
+        self.line_local = all(map(_line_local, scans))
         self._unions: dict[tuple[Rows, bool], re.Pattern[str] | None] = {}
 
     def candidates(
-        self, text: str, eff: list[str], nonblank: list[int], short: list[int]
+        self,
+        text: str,
+        lines: list[str],
+        eff: list[str],
+        cue_lines: list[int],
+        short: list[int],
     ) -> dict[int, Rows]:
-        """Line index -> rows to try, for the lines of ``text`` that trigger any row."""
+        """Line index -> rows to try, for the lines of ``text`` that trigger any row.
+
+        Only lines ``cue_lines`` (of at most 320 characters) are ever matched: when
+        no trigger can reach past a line break, only they are scanned (most of an
+        article's text is in longer paragraphs).
+        """
         hits: list[tuple[int, Rows]] = []
-        t = "\n" + text  # a line-start trigger finds the break before the line
+        # A line-start trigger finds the break before the line.
+        t = "\n" + ("\n".join(map(lines.__getitem__, cue_lines)) if self.line_local else text)
         if self.start_scan is not None:
             first = self.start_scan.search(t)
             if first is not None:
@@ -415,13 +447,16 @@ class CueSet:
         if hits:
             hits.sort(key=_first)
             line, prev = -1, 0
+            where = cue_lines if self.line_local else range(len(lines))
             for pos, r in hits:
                 line += t.count("\n", prev, pos + 1)
                 prev = pos + 1
-                out[line] = get(line, 0) | r
+                i = where[line]
+                out[i] = get(i, 0) | r
         end_rows = self.end_rows
         if end_rows:
-            for i in compress(range(len(eff)), map(end_rows.__contains__, map(_LAST, eff))):
+            ends = map(end_rows.__contains__, map(_LAST, map(eff.__getitem__, cue_lines)))
+            for i in compress(cue_lines, ends):
                 s = eff[i]
                 for lit, r in end_rows[s[-1]]:
                     if s.endswith(lit):
@@ -430,7 +465,7 @@ class CueSet:
             for i in short:
                 out[i] = get(i, 0) | self.short
         if self.always:
-            for i in nonblank:
+            for i in cue_lines:
                 out[i] = get(i, 0) | self.always
         return out
 
@@ -682,6 +717,7 @@ class LineLabel:
 _LONG = 150
 #: Cues are tried on lines up to this length (stripped); longer ones are paragraphs.
 _MAX_CUE_LINE = 320
+_CUE_LENGTHS = range(1, _MAX_CUE_LINE + 1)
 #: More name-shaped lines than this at the end are a list (of winners, of a team).
 _MAX_TAIL_NAMES = 2
 #: Fewer headline-shaped lines at the end may be the article's own last lines.
@@ -770,7 +806,8 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
             eff[i] = "".join(kept_parts).strip()
 
     # 2. Cues, on the lines that trigger any (lines changed by a cut are rechecked).
-    candidates = [cs.candidates(text, eff, nonblank, short) for cs in cuesets]
+    cue_lines = list(compress(index, map(_CUE_LENGTHS.__contains__, lens)))
+    candidates = [cs.candidates(text, lines, eff, cue_lines, short) for cs in cuesets]
     todo = set(recheck)
     for cand in candidates:
         todo.update(cand)
