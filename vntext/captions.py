@@ -575,14 +575,20 @@ def _copy_candidates(texts: list[str]) -> list[int]:
     [2, 3]
     """
     # Equal texts share their first 16 characters: when no two lines do, there is
-    # no repeat and no shared head, and the long lines are not hashed whole.
+    # no repeat and no shared head, and the lines are not hashed whole. The last 16
+    # characters before closing dots and quotes are taken from a window at the end
+    # (stripping a whole line ending with "." copies it); when no two lines share
+    # those either (and no window is all dots), no two long lines do.
     heads = list(map(_HEAD, texts))
-    shared = len(set(heads)) < len(heads)
+    n = len(texts)
+    shared = len(set(heads)) < n
+    if not shared:
+        ends = list(map(_STRIP_COPY_TAIL, map(_END_WINDOW, texts)))
+        if len(set(map(_TAIL, ends))) == n and min(map(len, ends)) >= 16:
+            return []
     longs = list(compress(range(len(texts)), map(_COPY_LENGTHS.__contains__, map(len, texts))))
     if len(longs) < 2 and not shared:
         return []
-    # The last 16 characters before closing dots and quotes, stripped from a window at
-    # the end (stripping a whole line ending with "." copies it).
     ends = list(map(_STRIP_COPY_TAIL, map(_END_WINDOW, map(texts.__getitem__, longs))))
     if ends and min(map(len, ends)) < 16:  # a window all dots and quotes: strip the line
         ends = [t.rstrip(_COPY_TAIL) for t in map(texts.__getitem__, longs)]
