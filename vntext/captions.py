@@ -600,8 +600,13 @@ def _copy_candidates(texts: list[str]) -> list[int]:
     if shared_tails:
         todo.update(compress(longs, map(_repeated(tails).__contains__, tails)))
     if shared:
-        if len(set(texts)) < len(texts):
-            todo.update(compress(range(len(texts)), map(_repeated(texts).__contains__, texts)))
+        # Equal texts are among the lines whose first 16 characters recur: only
+        # those are hashed whole.
+        sharing = list(compress(range(n), map(_repeated(heads).__contains__, heads)))
+        sharing_texts = list(map(texts.__getitem__, sharing))
+        same = _repeated(sharing_texts)
+        if same:
+            todo.update(compress(sharing, map(same.__contains__, sharing_texts)))
         long_heads = list(map(heads.__getitem__, longs))
         common = _repeated(long_heads)
         if common:
@@ -1122,6 +1127,8 @@ def _navigation_after_widgets(
 
 #: Rules that label an image stub: the line after one is its caption.
 _IMAGE_RULES = frozenset({"image-alt", "markup"})
+#: The lengths of a headline-shaped line (:func:`_is_headline_shaped`).
+_PAIR_LENGTHS = range(30, 141)
 #: A lead shorter than this is not a paragraph (a line broken mid-sentence, a teaser).
 _MIN_LEAD = 100
 
@@ -1201,6 +1208,8 @@ def _after_lead(
     run: list[int] = []
     for i in rest[k + 1 :]:
         s = eff[i]
+        if len(s) not in _PAIR_LENGTHS:  # not headline-shaped: the cheapest test first
+            break
         if i in protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
             break
         if not _is_headline_shaped(s):
@@ -1212,8 +1221,6 @@ def _after_lead(
     for i in run:
         label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
 
-
-_PAIR_LENGTHS = range(30, 141)
 
 
 def _headline_pairs(
