@@ -455,10 +455,9 @@ class CueSet:
                 out[i] = get(i, 0) | r
         end_rows = self.end_rows
         if end_rows:
-            ends = map(end_rows.__contains__, map(_LAST, map(eff.__getitem__, cue_lines)))
-            for i in compress(cue_lines, ends):
+            for i in cue_lines:
                 s = eff[i]
-                for lit, r in end_rows[s[-1]]:
+                for lit, r in end_rows.get(s[-1:], ()):
                     if s.endswith(lit):
                         out[i] = get(i, 0) | r
         if self.short:
@@ -558,7 +557,6 @@ _HEAD = itemgetter(slice(0, 16))
 _TAIL = itemgetter(slice(-16, None))
 _END_WINDOW = itemgetter(slice(-48, None))
 _STRIP_COPY_TAIL = methodcaller("rstrip", _COPY_TAIL)
-_LAST = itemgetter(slice(-1, None))
 
 
 def _copy_candidates(texts: list[str]) -> list[int]:
@@ -801,6 +799,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     nonblank: list[int] = []
     cue_lines: list[int] = []  # up to 320 characters: cues are tried on these
     shaped_lines: list[int] = []  # up to 150: the shape rules look at these
+    headline_sized: list[int] = []  # 30 to 140: the length of a headline
     short: list[int] = []  # up to 40: the "short" trigger
     upper_end: list[int] = []  # 45 or more, ending with a capital: a glued byline?
     for i, s in enumerate(eff):
@@ -812,6 +811,8 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
             cue_lines.append(i)
             if n <= _LONG:
                 shaped_lines.append(i)
+                if n in _PAIR_LENGTHS:
+                    headline_sized.append(i)
                 if n <= _SHORT:
                     short.append(i)
         if n >= 45 and s[-1].isupper():
@@ -886,13 +887,17 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     #     Every rule from here to step 6 but the gallery looks only at lines of at most
     #     150 characters: a document of paragraphs skips them all.
     if recheck:  # a cut line may be shorter now
-        shaped_lines = list(compress(range(len(eff)), map(_SHAPED_LENGTHS.__contains__, map(len, eff))))  # noqa: E501
+        shaped_lines = [i for i, s in enumerate(eff) if 0 < len(s) <= _LONG]
+        headline_sized = [i for i in shaped_lines if len(eff[i]) in _PAIR_LENGTHS]
     shaped = len(shaped_lines) > (len(eff[title]) <= _LONG)
-    if shaped:
+    # Both rules label only headline-sized lines after the first line.
+    headlines = len(headline_sized) - (headline_sized[:1] == nonblank[:1])
+    if shaped and headlines:
         rest = list(filterfalse(label.__contains__, nonblank)) if label else nonblank
         _after_lead(eff, rest, title, label, rule, conf, protected)
-        rest = list(filterfalse(label.__contains__, rest)) if label else rest
-        _headline_pairs(eff, rest, title, label, rule, conf, protected)
+        if headlines >= 2:
+            rest = list(filterfalse(label.__contains__, rest)) if label else rest
+            _headline_pairs(eff, rest, title, label, rule, conf, protected)
 
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
@@ -1346,10 +1351,6 @@ _WORD = re.compile(r"\w+")
 
 def _words(s: str) -> set[str]:
     return set(_WORD.findall(s.lower()))
-
-
-#: Lines the shape rules look at (blank lines have length 0).
-_SHAPED_LENGTHS = range(1, _LONG + 1)
 
 
 def _near_title(
