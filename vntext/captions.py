@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import accumulate, compress, filterfalse
-from operator import add, and_, itemgetter, methodcaller
+from operator import add, and_
 from typing import NamedTuple
 
 from vntext.config import Config
@@ -553,17 +553,12 @@ def _is_name_line(s: str) -> bool:
 _COPY_TAIL = " .…\"”"
 
 
-_HEAD = itemgetter(slice(0, 16))
-_TAIL = itemgetter(slice(-16, None))
-_END_WINDOW = itemgetter(slice(-48, None))
-_STRIP_COPY_TAIL = methodcaller("rstrip", _COPY_TAIL)
-
-
 def _copy_candidates(texts: list[str]) -> list[int]:
     """Positions in ``texts`` of the lines that can be copies, in order: a text seen
     twice, or a line of 50+ characters sharing its first 16 characters, or its
     last 16 before closing dots and quotes, with another (a repeat, or a copy at
-    the start or end of a line). Sets and counts run in C; most documents have none.
+    the start or end of a line). One loop keys every line by its first 16 characters
+    and every long line by its last 16; only lines sharing a key are compared whole.
 
     >>> _copy_candidates(["Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12 ở ven biển.",
     ...                   "Mưa lớn", "Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12..."])
@@ -571,67 +566,34 @@ def _copy_candidates(texts: list[str]) -> list[int]:
     >>> _copy_candidates(["Một câu khác hẳn.", "Hai câu khác hẳn.", "Mưa lớn", "Mưa lớn"])
     [2, 3]
     """
-    # Equal texts share their first 16 characters: when no two lines do, there is
-    # no repeat and no shared head, and the lines are not hashed whole. The last 16
-    # characters before closing dots and quotes are taken from a window at the end
-    # (stripping a whole line ending with "." copies it); when no two lines share
-    # those either (and no window is all dots), no two long lines do.
-    if _no_shared_edges(texts):
-        return []
-    heads = list(map(_HEAD, texts))
-    n = len(texts)
-    shared = len(set(heads)) < n
-    longs = list(compress(range(len(texts)), map(_COPY_LENGTHS.__contains__, map(len, texts))))
-    if len(longs) < 2 and not shared:
-        return []
-    ends = list(map(_STRIP_COPY_TAIL, map(_END_WINDOW, map(texts.__getitem__, longs))))
-    if ends and min(map(len, ends)) < 16:  # a window all dots and quotes: strip the line
-        ends = [t.rstrip(_COPY_TAIL) for t in map(texts.__getitem__, longs)]
-    tails = list(map(_TAIL, ends))
-    shared_tails = len(set(tails)) < len(tails)
-    if not (shared or shared_tails):
-        return []
+    heads: dict[str, int] = {}  # first 16 characters -> first line with them
+    tails: dict[str, int] = {}
+    same_head: list[tuple[int, int]] = []
     todo: set[int] = set()
-    if shared_tails:
-        todo.update(compress(longs, map(_repeated(tails).__contains__, tails)))
-    if shared:
-        # Equal texts are among the lines whose first 16 characters recur: only
-        # those are hashed whole.
-        sharing = list(compress(range(n), map(_repeated(heads).__contains__, heads)))
-        sharing_texts = list(map(texts.__getitem__, sharing))
-        same = _repeated(sharing_texts)
-        if same:
-            todo.update(compress(sharing, map(same.__contains__, sharing_texts)))
-        long_heads = list(map(heads.__getitem__, longs))
-        common = _repeated(long_heads)
-        if common:
-            todo.update(compress(longs, map(common.__contains__, long_heads)))
-    return sorted(todo)
-
-
-def _no_shared_edges(texts: list[str]) -> bool:
-    """True when no two texts share their first 16 characters, nor two of 50+
-    characters their last 16 before closing dots and quotes (taken from a window
-    at the end, and no window is all dots): then no text is repeated and no two
-    long lines share an edge. One loop: cheaper than maps on a dozen lines.
-
-    >>> _no_shared_edges(["Mưa lớn ở Hà Nội", "Nắng nóng ở Huế."]), _no_shared_edges(["Mưa", "Mưa"])
-    (True, False)
-    """
-    heads: set[str] = set()
-    tails: set[str] = set()
-    for t in texts:
-        head = t[:16]
-        if head in heads:
-            return False
-        heads.add(head)
+    for k, t in enumerate(texts):
+        j = heads.setdefault(t[:16], k)
+        if j != k:
+            same_head.append((j, k))
         if len(t) >= _MIN_CONTAINED:
+            # From a window at the end: stripping a whole line ending with "." copies it.
             end = t[-48:].rstrip(_COPY_TAIL)
-            tail = end[-16:]
-            if len(end) < 16 or tail in tails:
-                return False
-            tails.add(tail)
-    return True
+            if len(end) < 16:
+                end = t.rstrip(_COPY_TAIL)
+            j = tails.setdefault(end[-16:], k)
+            if j != k:
+                todo.add(j)
+                todo.add(k)
+    if same_head:
+        groups: dict[int, list[int]] = {}
+        for j, k in same_head:
+            groups.setdefault(j, [j]).append(k)
+        for group in groups.values():
+            longs = [k for k in group if len(texts[k]) >= _MIN_CONTAINED]
+            if len(longs) > 1:
+                todo.update(longs)
+            same = _repeated([texts[k] for k in group])
+            todo.update(k for k in group if texts[k] in same)
+    return sorted(todo)
 
 
 def _repeated(items: list[str]) -> set[str]:
@@ -760,7 +722,6 @@ _LONG_CAPTION_RUN = 200
 #: A repeated line shorter than this may be a legitimate refrain.
 _MIN_DUPLICATE = 30
 _MIN_CONTAINED = 50
-_COPY_LENGTHS = range(_MIN_CONTAINED, 1 << 62)
 #: A document with at least this many captions, carrying more text than the
 #: prose, is a photo story: its captions are kept.
 _MIN_STORY_CAPTIONS = 3
