@@ -940,7 +940,10 @@ def _glued_cuts(
     def add_cut(m: re.Match[str], lab: str, r: str, c: float) -> None:
         cuts.append(_Cut(m.start(), m.end(), lab, r, c))
 
-    # Each regex runs only on a line holding a literal it needs.
+    # Each regex runs only on a line holding a literal it needs. One scan finds the
+    # lines holding "(Ả", "(Nguồn", "(Theo", "(Xem", "(Chi tiết" (what the checks
+    # after a parenthesis look for).
+    paren_lines = {bisect_right(starts, m.start()) - 1 for m in _GLUED_PAREN_GATE.finditer(text)}
     for i in nonblank:
         line = lines[i]
         st, en = starts[i], starts[i] + len(line)
@@ -951,7 +954,7 @@ def _glued_cuts(
             m = _STAMP_SUFFIX.search(text, m.end() if m else st, en)
             if m is not None:
                 add_cut(m, "header", "date-stamp", 0.99)
-        if "(" not in line and not eff[i].startswith("Ảnh:"):
+        if i not in paren_lines and not eff[i].startswith("Ảnh:"):
             continue
         paren = "(Ả" in line or "(ả" in line or "(Nguồn ảnh" in line or "(nguồn ảnh" in line
         if paren or eff[i].startswith("Ảnh:"):
