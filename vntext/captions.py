@@ -1435,7 +1435,7 @@ def classify_lines(
 
 def _removal_edits(text: str, a: _Analysis | None, keep: frozenset[str]) -> list[Edit]:
     """Edits that remove non-body lines with their line breaks, and the glued cuts."""
-    if a is None:
+    if a is None or not (a.label or a.cuts):  # most documents: nothing to remove
         return []
     remove = {
         i for i, lab in a.label.items() if lab not in keep and not (a.story and lab == "caption")
