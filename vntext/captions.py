@@ -1283,6 +1283,8 @@ def _tail(
         if i in protected:
             break
         s = eff[i]
+        if len(s) > 140:  # a paragraph: neither a name nor a headline (the usual case)
+            break
         if not heads and _is_name_line(s):
             names.append(i)
         elif _is_headline_shaped(s):
