@@ -403,7 +403,10 @@ class CueSet:
             for t, r in scans.items()
             for lit in [_literal_prefix(t)]
         )
-        self.line_local = all(map(_line_local, scans))
+        # Scanning only the lines cues are tried on, joined, finds the same hits on them
+        # when every match starts with a literal (so on a character of its line, not at
+        # a break) and stays within its line.
+        self.line_local = all(lit and _line_local(scan.pattern) for scan, _, lit, _ in self.scans)
         self._unions: dict[tuple[Rows, bool], re.Pattern[str] | None] = {}
 
     def candidates(
@@ -417,8 +420,8 @@ class CueSet:
         """Line index -> rows to try, for the lines of ``text`` that trigger any row.
 
         Only lines ``cue_lines`` (of at most 320 characters) are ever matched: when
-        no trigger can reach past a line break, only they are scanned (most of an
-        article's text is in longer paragraphs).
+        every trigger starts with a literal and stays within its line, only they are
+        scanned (most of an article's text is in longer paragraphs).
         """
         hits: list[tuple[int, Rows]] = []
         # A line-start trigger finds the break before the line.
