@@ -578,11 +578,7 @@ def _copy_candidates(texts: list[str]) -> list[int]:
         if j != k:
             same_head.append((j, k))
         if len(t) >= _MIN_CONTAINED:
-            # From a window at the end: stripping a whole line ending with "." copies it.
-            end = t[-48:].rstrip(_COPY_TAIL)
-            if len(end) < 16:
-                end = t.rstrip(_COPY_TAIL)
-            j = tails.setdefault(end[-16:], k)
+            j = tails.setdefault(t.rstrip(_COPY_TAIL)[-16:], k)
             if j != k:
                 todo.add(j)
                 todo.add(k)
