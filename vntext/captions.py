@@ -737,9 +737,10 @@ class _Analysis(NamedTuple):
     story: bool
 
 
-#: Any of these in a document sends it through the glued-cut checks. The start and
-#: stamp gates are tried only when a one-character or literal test finds their
-#: first letters (``str`` search is much faster than the regex engine's).
+#: Any of these in a document sends it through the glued-cut checks. The start gate
+#: is tried only when a one-character test finds its first letter (``str`` search
+#: is much faster than the regex engine's); the stamp gate only when a line starts
+#: with ``date`` or ends with a digit (a stamp is glued at one end of a line).
 _GLUED_PAREN_GATE = re.compile(r"\((?:[Ảả]|[Nn]guồn|Theo|[Xx]em|Chi tiết)")
 _GLUED_START_GATE = re.compile(r"\n[^\S\n]*Ảnh:")
 #: A ``date 2021-05`` stamp anywhere.
@@ -762,6 +763,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     headline_sized: list[int] = []  # 30 to 140: the length of a headline
     short: list[int] = []  # up to 40: the "short" trigger
     upper_end: list[int] = []  # 45 or more, ending with a capital: a glued byline?
+    stamp_shaped = False  # a line starting with "date" or ending with a digit
     for i, s in enumerate(eff):
         n = len(s)
         if not n:
@@ -775,8 +777,11 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
                     headline_sized.append(i)
                 if n <= _SHORT:
                     short.append(i)
-        if n >= 45 and s[-1].isupper():
+        last = s[-1]
+        if n >= 45 and last.isupper():
             upper_end.append(i)
+        if last.isdigit() or s.startswith("date"):
+            stamp_shaped = True
     if not nonblank:
         return None
     title = nonblank[0]
@@ -795,7 +800,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         or strip_datelines
         or ("Ả" in text and _GLUED_START_GATE.search("\n" + text))
         or _GLUED_PAREN_GATE.search(text)
-        or ("date" in text and _STAMP_GATE.search(text))
+        or (stamp_shaped and _STAMP_GATE.search(text))
     ):
         starts = _line_starts(lines)
         cuts = _glued_cuts(text, lines, eff, starts, nonblank, upper_end, title, strip_datelines)
