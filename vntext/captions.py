@@ -44,8 +44,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import accumulate, compress, filterfalse
-from operator import add, and_
+from itertools import accumulate, filterfalse
+from operator import add
 from typing import NamedTuple
 
 from vntext.config import Config
@@ -862,7 +862,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         _after_lead(eff, rest, title, label, rule, conf, protected)
         if headlines >= 2:
             rest = list(filterfalse(label.__contains__, rest)) if label else rest
-            _headline_pairs(eff, rest, title, label, rule, conf, protected)
+            _headline_pairs(eff, rest, headline_sized, title, label, rule, conf, protected)
 
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
@@ -1233,6 +1233,7 @@ def _after_lead(
 def _headline_pairs(
     eff: list[str],
     rest: list[int],
+    sized: list[int],
     title: int,
     label: dict[int, str],
     rule: dict[int, str],
@@ -1243,16 +1244,21 @@ def _headline_pairs(
 
     A sub-heading stands alone before its section; two unpunctuated lines in a
     row between paragraphs are the captions of two photos, or a related
-    headline and a caption. ``rest`` are the lines not removed so far. Not
-    lines with a colon (``Name: question``) or ending with ``?``/``!``
-    (interviews).
+    headline and a caption. ``rest`` are the lines not removed so far;
+    ``sized`` the lines of a headline's length (in order), the only ones a
+    pair can start with. Not lines with a colon (``Name: question``) or ending
+    with ``?``/``!`` (interviews).
     """
     n = len(rest)
     if n < 5:
         return
-    fits = list(map(_PAIR_LENGTHS.__contains__, map(len, map(eff.__getitem__, rest))))
-    for k in compress(range(2, n - 2), map(and_, fits[2 : n - 2], fits[3 : n - 1])):
-        a, b = rest[k], rest[k + 1]
+    for a in sized:
+        k = bisect_left(rest, a)
+        if not 2 <= k < n - 2 or rest[k] != a:
+            continue
+        b = rest[k + 1]
+        if len(eff[b]) not in _PAIR_LENGTHS:
+            continue
         if a == title:
             continue
         if len(eff[rest[k - 1]]) <= _LONG or len(eff[rest[k + 2]]) <= _LONG:
