@@ -355,9 +355,10 @@ class CueSet:
     """A cue table compiled for fast classification of whole documents.
 
     Each row's trigger (:func:`parse_trigger`) decides which lines it is tried
-    on. Line-start triggers become one scan anchored on line breaks; every
-    other trigger is one literal-led scan of the document; ``short`` lines are
-    known from their length. A candidate line is then matched (``fullmatch``)
+    on. Line-start triggers become one trie matched at the start of each line;
+    every other trigger is one literal-led scan of the document (of its lines
+    cues are tried on, when that finds the same); ``short`` lines are known
+    from their length. A candidate line is then matched (``fullmatch``)
     against the union of the rows triggered on it, compiled once per union in
     table order, so the first matching row wins as in the table. Ordinary
     prose lines trigger nothing and cost no regular-expression work.
@@ -393,7 +394,7 @@ class CueSet:
             lit: _mask(set().union(*(r for p, r in starts.items() if lit.startswith(p))))
             for lit in starts
         }
-        self.start_scan = re.compile(rf"\n{_LEAD}({_trie(starts)})") if starts else None
+        self.start_re = re.compile(rf"{_LEAD}({_trie(starts)})") if starts else None
         # Line-end literals by their last character: a line is tested against those only.
         self.end_rows: dict[str, tuple[tuple[str, Rows], ...]] = {}
         for lit, r in ends.items():
@@ -423,15 +424,22 @@ class CueSet:
         every trigger starts with a literal and stays within its line, only they are
         scanned (most of an article's text is in longer paragraphs).
         """
+        out: dict[int, Rows] = {}
+        get = out.get
+        if self.start_re is not None:  # one match of the trie at the start of each line
+            start, start_rows = self.start_re.match, self.start_rows
+            for i in cue_lines:
+                m = start(lines[i])
+                if m is not None:
+                    out[i] = start_rows[m.group(1)]
+        # The text to scan, led by a break: a hit's line is the count of breaks before it.
+        if not self.scans:
+            t = ""
+        elif self.line_local:
+            t = "\n" + "\n".join(map(lines.__getitem__, cue_lines))
+        else:
+            t = "\n" + text
         hits: list[tuple[int, Rows]] = []
-        # A line-start trigger finds the break before the line.
-        t = "\n" + ("\n".join(map(lines.__getitem__, cue_lines)) if self.line_local else text)
-        if self.start_scan is not None:
-            first = self.start_scan.search(t)
-            if first is not None:
-                rows = self.start_rows
-                for m in self.start_scan.finditer(t, first.start()):
-                    hits.append((m.start(), rows[m.group(1)]))
         for scan, rows_, lit, rare in self.scans:
             # A match starts with the trigger's literal: ``str.find`` (and first a
             # one-character test, faster still) skips the document up to it, much
@@ -445,8 +453,6 @@ class CueSet:
                     continue
             for m in scan.finditer(t, at):
                 hits.append((m.start(), rows_))
-        out: dict[int, Rows] = {}
-        get = out.get
         if hits:
             hits.sort(key=_first)
             line, prev = -1, 0
