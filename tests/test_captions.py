@@ -6,6 +6,7 @@ this file checks the cue table, the API, line-break handling and properties.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from vntext import Config, apply_changes, clean_and_explain
 from vntext.captions import (
     LINE_LABELS,
     CaptionsStep,
+    _cuesets,
     classify_lines,
     default_cues,
     load_cues,
@@ -237,6 +239,29 @@ def test_properties(text: str) -> None:
     assert explain(out)[0] == out  # idempotent
     for c in changes:
         assert c.after == "" and c.label in {"caption", "byline", "boilerplate", "header"}
+
+
+#: A paragraph longer than the 320 characters cues are tried on, holding every trigger.
+_LONG_LINE = "Ảnh: Nguồn: xem (ảnh CTV) (giữa) thắc mắc Theo TTXVN | " * 7
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.just(_LONG_LINE), st.just("  " + _LONG_LINE)), max_size=10))
+def test_scanning_only_cue_lines_finds_what_a_whole_scan_finds(pieces: list[str]) -> None:
+    # The packaged triggers stay within a line, so only the lines cues are tried on
+    # are scanned for them: the rows found there must be those a whole scan finds.
+    text = "\n".join(pieces)
+    lines = text.split("\n")
+    eff = [s.strip() for s in lines]
+    cue_lines = [i for i, s in enumerate(eff) if 0 < len(s) <= 320]
+    short = [i for i in cue_lines if len(eff[i]) <= 40]
+    fast = _cuesets()[0]
+    assert fast.line_local
+    whole = copy.copy(fast)
+    whole.line_local = False
+    expected = whole.candidates(text, lines, eff, cue_lines, short)
+    found = fast.candidates(text, lines, eff, cue_lines, short)
+    assert found == {i: r for i, r in expected.items() if i in cue_lines}
 
 
 @settings(max_examples=200, deadline=None)

@@ -40,13 +40,12 @@ import os
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import accumulate, compress, filterfalse
-from operator import add, and_, itemgetter, methodcaller
+from itertools import accumulate, filterfalse
+from operator import add
 from typing import NamedTuple
 
 from vntext.config import Config
@@ -123,6 +122,53 @@ _END_LITERAL = re.compile(r"(?:[^\\.^$*+?{}\[\]()|]|\\[^\w\s])+\$")
 
 def _unescape(literal: str) -> str:
     return re.sub(r"\\(.)", r"\1", literal)
+
+
+#: One literal character of a pattern (plain, or punctuation escaped), and a quantifier.
+_LITERAL_CHAR = re.compile(r"[^\\.^$*+?{}\[\]()|]|\\[^\w\s]")
+_QUANTIFIER = re.compile(r"[*+?{]")
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The literal text every match of ``pattern`` starts with ("" if none is known).
+
+    >>> _literal_prefix(r"guồn(?:[^\\S\\n]*:| ảnh)"), _literal_prefix(r"\\(x")
+    ('guồn', '(x')
+    >>> _literal_prefix("ab?c")
+    'a'
+    >>> _literal_prefix("(?i)ảnh"), _literal_prefix("a|b"), _literal_prefix(r"a\\.*")
+    ('', '', 'a')
+    """
+    if len(_split_alternatives(pattern)) > 1:
+        return ""
+    chars: list[str] = []
+    pos = 0
+    while m := _LITERAL_CHAR.match(pattern, pos):
+        chars.append(m.group()[-1])
+        pos = m.end()
+    if chars and _QUANTIFIER.match(pattern, pos):
+        chars.pop()  # the last character is optional or repeated
+    return "".join(chars)
+
+
+#: What may make a pattern see past a line break: an escape other than these, a negated
+#: class, a lookbehind, the DOTALL flag, a control character. ``[^\S\n]`` is removed first.
+_CROSSES_LINES = re.compile(r"\\[^dwSbB()\[\].|*+?{}^$\-]|\[\^|\(\?<|\(\?[a-zA-Z-]*s|[\x00-\x1f]")
+
+
+def _line_local(pattern: str) -> bool:
+    """True when no match of ``pattern`` can reach or look past a line break.
+
+    Then scanning some lines of a document, joined, finds on them what scanning
+    the whole document finds. Conservative: a pattern with any construct that
+    could match a line break is not.
+
+    >>> _line_local(r"guồn(?:[^\\S\\n]*:| ảnh)"), _line_local(r"\\((?i:[^\\S\\n]*ả)")
+    (True, True)
+    >>> _line_local(r"a\\s+b"), _line_local("(?<=x)a"), _line_local("[^x]"), _line_local("(?s:a.)")
+    (False, False, False, False)
+    """
+    return _CROSSES_LINES.search(pattern.replace(r"[^\S\n]", "")) is None
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -292,16 +338,27 @@ def load_cues(path: str | os.PathLike[str]) -> tuple[Cue, ...]:
     return _load_cue_file(p, mtime)
 
 
-Rows = frozenset[int]
+#: A set of cue rows as a bit mask (bit ``i``: row ``i``): a union is one integer ``|``.
+Rows = int
+
+
+def _mask(rows: Iterable[int]) -> Rows:
+    """The bit mask of a set of row numbers.
+
+    >>> _mask({0, 3}), _mask(())
+    (9, 0)
+    """
+    return sum(1 << i for i in set(rows))
 
 
 class CueSet:
     """A cue table compiled for fast classification of whole documents.
 
     Each row's trigger (:func:`parse_trigger`) decides which lines it is tried
-    on. Line-start triggers become one scan anchored on line breaks; every
-    other trigger is one literal-led scan of the document; ``short`` lines are
-    known from their length. A candidate line is then matched (``fullmatch``)
+    on. Line-start triggers become one trie matched at the start of each line;
+    every other trigger is one literal-led scan of the document (of its lines
+    cues are tried on, when that finds the same); ``short`` lines are known
+    from their length. A candidate line is then matched (``fullmatch``)
     against the union of the rows triggered on it, compiled once per union in
     table order, so the first matching row wins as in the table. Ordinary
     prose lines trigger nothing and cost no regular-expression work.
@@ -329,80 +386,113 @@ class CueSet:
                     ends.setdefault(_unescape(t[:-1]), set()).add(i)
                 else:
                     scans.setdefault(t, set()).add(i)
-        self.always: Rows = frozenset(always)
-        self.short: Rows = frozenset(short | always)
+        self.always: Rows = _mask(always)
+        self.short: Rows = _mask(short | always)
         # A line starting with a literal also starts with each of its prefixes: the scan
         # reports the longest, which carries the rows of all.
         self.start_rows: dict[str, Rows] = {
-            lit: frozenset().union(*(r for p, r in starts.items() if lit.startswith(p)))
+            lit: _mask(set().union(*(r for p, r in starts.items() if lit.startswith(p))))
             for lit in starts
         }
-        self.start_scan = re.compile(rf"\n{_LEAD}({_trie(starts)})") if starts else None
-        self.end_rows = tuple((lit, frozenset(r)) for lit, r in ends.items())
-        self.end_chars = frozenset(lit[-1] for lit in ends)
-        self.scans = tuple((re.compile(t, re.M), frozenset(r)) for t, r in scans.items())
+        self.start_re = re.compile(rf"{_LEAD}({_trie(starts)})") if starts else None
+        # Line-end literals by their last character: a line is tested against those only.
+        self.end_rows: dict[str, tuple[tuple[str, Rows], ...]] = {}
+        for lit, r in ends.items():
+            self.end_rows[lit[-1]] = (*self.end_rows.get(lit[-1], ()), (lit, _mask(r)))
+        self.scans = tuple(
+            (re.compile(t, re.M), _mask(r), lit, max(lit, default=""))
+            for t, r in scans.items()
+            for lit in [_literal_prefix(t)]
+        )
+        # Scanning only the lines cues are tried on, joined, finds the same hits on them
+        # when every match starts with a literal (so on a character of its line, not at
+        # a break) and stays within its line.
+        self.line_local = all(lit and _line_local(scan.pattern) for scan, _, lit, _ in self.scans)
         self._unions: dict[tuple[Rows, bool], re.Pattern[str] | None] = {}
 
     def candidates(
-        self, text: str, eff: list[str], nonblank: list[int], short: list[int]
+        self,
+        text: str,
+        lines: list[str],
+        eff: list[str],
+        cue_lines: list[int],
+        short: list[int],
     ) -> dict[int, Rows]:
-        """Line index -> rows to try, for the lines of ``text`` that trigger any row."""
-        hits: list[tuple[int, Rows]] = []
-        t = "\n" + text  # a line-start trigger finds the break before the line
-        if self.start_scan is not None:
-            first = self.start_scan.search(t)
-            if first is not None:
-                rows = self.start_rows
-                for m in self.start_scan.finditer(t, first.start()):
-                    hits.append((m.start(), rows[m.group(1)]))
-        for scan, rows_ in self.scans:
-            first = scan.search(t)
-            if first is not None:  # one scan for most documents, a second on a hit
-                for m in scan.finditer(t, first.start()):
-                    hits.append((m.start(), rows_))
+        """Line index -> rows to try, for the lines of ``text`` that trigger any row.
+
+        Only lines ``cue_lines`` (of at most 320 characters) are ever matched: when
+        every trigger starts with a literal and stays within its line, only they are
+        scanned (most of an article's text is in longer paragraphs).
+        """
         out: dict[int, Rows] = {}
+        get = out.get
+        if self.start_re is not None:  # one match of the trie at the start of each line
+            start, start_rows = self.start_re.match, self.start_rows
+            for i in cue_lines:
+                m = start(lines[i])
+                if m is not None:
+                    out[i] = start_rows[m.group(1)]
+        # The text to scan, led by a break: a hit's line is the count of breaks before it.
+        if not self.scans:
+            t = ""
+        elif self.line_local:
+            t = "\n" + "\n".join(map(lines.__getitem__, cue_lines))
+        else:
+            t = "\n" + text
+        hits: list[tuple[int, Rows]] = []
+        for scan, rows_, lit, rare in self.scans:
+            # A match starts with the trigger's literal: ``str.find`` (and first a
+            # one-character test, faster still) skips the document up to it, much
+            # faster than the regex engine's own search.
+            at = 0
+            if lit:
+                if rare not in t:
+                    continue
+                at = t.find(lit)
+                if at < 0:
+                    continue
+            for m in scan.finditer(t, at):
+                hits.append((m.start(), rows_))
         if hits:
             hits.sort(key=_first)
             line, prev = -1, 0
+            where = cue_lines if self.line_local else range(len(lines))
             for pos, r in hits:
                 line += t.count("\n", prev, pos + 1)
                 prev = pos + 1
-                old = out.get(line)
-                out[line] = r if old is None else old | r
-        if self.end_chars:
-            end_chars, end_rows = self.end_chars, self.end_rows
-            for i in compress(range(len(eff)), map(end_chars.__contains__, map(_LAST, eff))):
+                i = where[line]
+                out[i] = get(i, 0) | r
+        end_rows = self.end_rows
+        if end_rows:
+            for i in cue_lines:
                 s = eff[i]
-                for lit, r in end_rows:
+                for lit, r in end_rows.get(s[-1:], ()):
                     if s.endswith(lit):
-                        old = out.get(i)
-                        out[i] = r if old is None else old | r
+                        out[i] = get(i, 0) | r
         if self.short:
             for i in short:
-                old = out.get(i)
-                out[i] = self.short if old is None else old | self.short
+                out[i] = get(i, 0) | self.short
         if self.always:
-            for i in nonblank:
-                old = out.get(i)
-                out[i] = self.always if old is None else old | self.always
+            for i in cue_lines:
+                out[i] = get(i, 0) | self.always
         return out
 
     def rows_for(self, line: str) -> Rows:
         """The rows a single (stripped) line triggers: for lines changed by glued cuts."""
-        rows: set[int] = set(self.always)
+        rows = self.always
         if len(line) <= _SHORT:
             rows |= self.short
         lead = line[_LEAD_RE.match(line).end() :]  # type: ignore[union-attr]
         for lit, r in self.start_rows.items():
             if lead.startswith(lit):
                 rows |= r
-        for lit, r in self.end_rows:
+        for lit, r in self.end_rows.get(line[-1:], ()):
             if line.endswith(lit):
                 rows |= r
-        for scan, r in self.scans:
+        for scan, r, _, _ in self.scans:
             if scan.search(line):
                 rows |= r
-        return frozenset(rows)
+        return rows
 
     def match(self, line: str, rows: Rows, title: bool) -> Cue | None:
         """The first row of ``rows`` (in table order) matching the whole line."""
@@ -412,8 +502,8 @@ class CueSet:
         except KeyError:
             parts = [
                 f"(?P<c{i}>{_expand(self.cues[i].pattern)})"
-                for i in sorted(rows)
-                if not title or self.cues[i].scope == "any"
+                for i in range(rows.bit_length())
+                if rows >> i & 1 and (not title or self.cues[i].scope == "any")
             ]
             rx = self._unions[key] = re.compile("|".join(parts), re.I) if parts else None
         if rx is None:
@@ -472,18 +562,12 @@ def _is_name_line(s: str) -> bool:
 _COPY_TAIL = " .…\"”"
 
 
-_HEAD = itemgetter(slice(0, 16))
-_TAIL = itemgetter(slice(-16, None))
-_LAST = itemgetter(slice(-1, None))
-_STRIP_COPY_TAIL = methodcaller("rstrip", _COPY_TAIL)
-_SHORT_LENGTHS = range(1, _SHORT + 1)
-
-
 def _copy_candidates(texts: list[str]) -> list[int]:
     """Positions in ``texts`` of the lines that can be copies, in order: a text seen
     twice, or a line of 50+ characters sharing its first 16 characters, or its
     last 16 before closing dots and quotes, with another (a repeat, or a copy at
-    the start or end of a line). Sets and counts run in C; most documents have none.
+    the start or end of a line). One loop keys every line by its first 16 characters
+    and every long line by its last 16; only lines sharing a key are compared whole.
 
     >>> _copy_candidates(["Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12 ở ven biển.",
     ...                   "Mưa lớn", "Bão số 3 đổ bộ vào Quảng Ninh sáng nay, gió giật cấp 12..."])
@@ -491,25 +575,46 @@ def _copy_candidates(texts: list[str]) -> list[int]:
     >>> _copy_candidates(["Một câu khác hẳn.", "Hai câu khác hẳn.", "Mưa lớn", "Mưa lớn"])
     [2, 3]
     """
-    repeats = len(set(texts)) < len(texts)
-    fits = list(map(_COPY_LENGTHS.__contains__, map(len, texts)))
-    long_texts = list(compress(texts, fits))
-    heads = list(map(_HEAD, long_texts))
-    tails = list(map(_TAIL, map(_STRIP_COPY_TAIL, long_texts)))
-    shared_heads = len(set(heads)) < len(heads)
-    shared_tails = len(set(tails)) < len(tails)
-    if not (repeats or shared_heads or shared_tails):
-        return []
+    heads: dict[str, int] = {}  # first 16 characters -> first line with them
+    tails: dict[str, int] = {}
+    same_head: list[tuple[int, int]] = []
     todo: set[int] = set()
-    if repeats:
-        repeated = {t for t, n in Counter(texts).items() if n > 1}
-        todo.update(compress(range(len(texts)), map(repeated.__contains__, texts)))
-    longs = list(compress(range(len(texts)), fits))
-    for shared, edges in ((shared_heads, heads), (shared_tails, tails)):
-        if shared:
-            common = {e for e, n in Counter(edges).items() if n > 1}
-            todo.update(compress(longs, map(common.__contains__, edges)))
+    for k, t in enumerate(texts):
+        j = heads.setdefault(t[:16], k)
+        if j != k:
+            same_head.append((j, k))
+        if len(t) >= _MIN_CONTAINED:
+            j = tails.setdefault(t.rstrip(_COPY_TAIL)[-16:], k)
+            if j != k:
+                todo.add(j)
+                todo.add(k)
+    if same_head:
+        groups: dict[int, list[int]] = {}
+        for j, k in same_head:
+            groups.setdefault(j, [j]).append(k)
+        for group in groups.values():
+            longs = [k for k in group if len(texts[k]) >= _MIN_CONTAINED]
+            if len(longs) > 1:
+                todo.update(longs)
+            same = _repeated([texts[k] for k in group])
+            todo.update(k for k in group if texts[k] in same)
     return sorted(todo)
+
+
+def _repeated(items: list[str]) -> set[str]:
+    """The items that occur more than once.
+
+    >>> sorted(_repeated(["a", "b", "a", "c", "b"]))
+    ['a', 'b']
+    """
+    seen: set[str] = set()
+    again: set[str] = set()
+    for x in items:
+        if x in seen:
+            again.add(x)
+        else:
+            seen.add(x)
+    return again
 
 
 def _is_copy_in(needle: str, other: str) -> bool:
@@ -622,7 +727,6 @@ _LONG_CAPTION_RUN = 200
 #: A repeated line shorter than this may be a legitimate refrain.
 _MIN_DUPLICATE = 30
 _MIN_CONTAINED = 50
-_COPY_LENGTHS = range(_MIN_CONTAINED, 1 << 62)
 #: A document with at least this many captions, carrying more text than the
 #: prose, is a photo story: its captions are kept.
 _MIN_STORY_CAPTIONS = 3
@@ -639,10 +743,13 @@ class _Analysis(NamedTuple):
     story: bool
 
 
-#: Any of these in a document sends it through the glued-cut checks.
+#: Any of these in a document sends it through the glued-cut checks. The start gate
+#: is tried only when a one-character test finds its first letter (``str`` search
+#: is much faster than the regex engine's); the stamp gate only when a line starts
+#: with ``date`` or ends with a digit (a stamp is glued at one end of a line).
 _GLUED_PAREN_GATE = re.compile(r"\((?:[Ảả]|[Nn]guồn|Theo|[Xx]em|Chi tiết)")
 _GLUED_START_GATE = re.compile(r"\n[^\S\n]*Ảnh:")
-#: A ``date 2021-05`` stamp anywhere (led by a literal: one fast scan).
+#: A ``date 2021-05`` stamp anywhere.
 _STAMP_GATE = re.compile(r"date[ \t]+\d{4}-\d\d")
 
 
@@ -654,15 +761,35 @@ def _line_starts(lines: list[str]) -> list[int]:
 def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _Analysis | None:
     lines = text.split("\n")
     eff = list(map(str.strip, lines))  # each line's text after glued cuts, stripped
-    # Line lists from C-level maps: a Python loop over every line would cost more than
-    # the rest of the analysis of an ordinary article.
-    index = range(len(eff))
-    nonblank = list(compress(index, eff))
+    # The lines by length, in one pass: on an article of a dozen lines, one loop costs
+    # less than a C-level map and list per class (measured).
+    nonblank: list[int] = []
+    cue_lines: list[int] = []  # up to 320 characters: cues are tried on these
+    shaped_lines: list[int] = []  # up to 150: the shape rules look at these
+    headline_sized: list[int] = []  # 30 to 140: the length of a headline
+    short: list[int] = []  # up to 40: the "short" trigger
+    upper_end: list[int] = []  # 45 or more, ending with a capital: a glued byline?
+    stamp_shaped = False  # a line starting with "date" or ending with a digit
+    for i, s in enumerate(eff):
+        n = len(s)
+        if not n:
+            continue
+        nonblank.append(i)
+        if n <= _MAX_CUE_LINE:
+            cue_lines.append(i)
+            if n <= _LONG:
+                shaped_lines.append(i)
+                if n in _PAIR_LENGTHS:
+                    headline_sized.append(i)
+                if n <= _SHORT:
+                    short.append(i)
+        last = s[-1]
+        if n >= 45 and last.isupper():
+            upper_end.append(i)
+        if last.isdigit() or s.startswith("date"):
+            stamp_shaped = True
     if not nonblank:
         return None
-    lens = list(map(len, eff))
-    short = list(compress(index, map(_SHORT_LENGTHS.__contains__, lens)))
-    upper_end = [i for i in compress(index, map(str.isupper, map(_LAST, eff))) if lens[i] >= 45]
     title = nonblank[0]
     label: dict[int, str] = {}
     rule: dict[int, str] = {}
@@ -677,9 +804,9 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     if (
         upper_end
         or strip_datelines
-        or _STAMP_GATE.search(text)
-        or _GLUED_START_GATE.search("\n" + text)
+        or ("Ả" in text and _GLUED_START_GATE.search("\n" + text))
         or _GLUED_PAREN_GATE.search(text)
+        or (stamp_shaped and _STAMP_GATE.search(text))
     ):
         starts = _line_starts(lines)
         cuts = _glued_cuts(text, lines, eff, starts, nonblank, upper_end, title, strip_datelines)
@@ -696,7 +823,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
             eff[i] = "".join(kept_parts).strip()
 
     # 2. Cues, on the lines that trigger any (lines changed by a cut are rechecked).
-    candidates = [cs.candidates(text, eff, nonblank, short) for cs in cuesets]
+    candidates = [cs.candidates(text, lines, eff, cue_lines, short) for cs in cuesets]
     todo = set(recheck)
     for cand in candidates:
         todo.update(cand)
@@ -730,13 +857,18 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     #     headlines side by side between paragraphs: captions or related headlines.
     #     Every rule from here to step 6 but the gallery looks only at lines of at most
     #     150 characters: a document of paragraphs skips them all.
-    shaped_lines = list(compress(range(len(eff)), map(_SHAPED_LENGTHS.__contains__, map(len, eff))))
+    if recheck:  # a cut line may be shorter now
+        shaped_lines = [i for i, s in enumerate(eff) if 0 < len(s) <= _LONG]
+        headline_sized = [i for i in shaped_lines if len(eff[i]) in _PAIR_LENGTHS]
     shaped = len(shaped_lines) > (len(eff[title]) <= _LONG)
-    if shaped:
+    # Both rules label only headline-sized lines after the first line.
+    headlines = len(headline_sized) - (headline_sized[:1] == nonblank[:1])
+    if shaped and headlines:
         rest = list(filterfalse(label.__contains__, nonblank)) if label else nonblank
         _after_lead(eff, rest, title, label, rule, conf, protected)
-        rest = list(filterfalse(label.__contains__, rest)) if label else rest
-        _headline_pairs(eff, rest, title, label, rule, conf, protected)
+        if headlines >= 2:
+            rest = list(filterfalse(label.__contains__, rest)) if label else rest
+            _headline_pairs(eff, rest, headline_sized, title, label, rule, conf, protected)
 
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
@@ -818,7 +950,10 @@ def _glued_cuts(
     def add_cut(m: re.Match[str], lab: str, r: str, c: float) -> None:
         cuts.append(_Cut(m.start(), m.end(), lab, r, c))
 
-    # Each regex runs only on a line holding a literal it needs.
+    # Each regex runs only on a line holding a literal it needs. One scan finds the
+    # lines holding "(Ả", "(Nguồn", "(Theo", "(Xem", "(Chi tiết" (what the checks
+    # after a parenthesis look for).
+    paren_lines = {bisect_right(starts, m.start()) - 1 for m in _GLUED_PAREN_GATE.finditer(text)}
     for i in nonblank:
         line = lines[i]
         st, en = starts[i], starts[i] + len(line)
@@ -829,7 +964,7 @@ def _glued_cuts(
             m = _STAMP_SUFFIX.search(text, m.end() if m else st, en)
             if m is not None:
                 add_cut(m, "header", "date-stamp", 0.99)
-        if "(" not in line and not eff[i].startswith("Ảnh:"):
+        if i not in paren_lines and not eff[i].startswith("Ảnh:"):
             continue
         paren = "(Ả" in line or "(ả" in line or "(Nguồn ảnh" in line or "(nguồn ảnh" in line
         if paren or eff[i].startswith("Ảnh:"):
@@ -1005,6 +1140,8 @@ def _navigation_after_widgets(
 
 #: Rules that label an image stub: the line after one is its caption.
 _IMAGE_RULES = frozenset({"image-alt", "markup"})
+#: The lengths of a headline-shaped line (:func:`_is_headline_shaped`).
+_PAIR_LENGTHS = range(30, 141)
 #: A lead shorter than this is not a paragraph (a line broken mid-sentence, a teaser).
 _MIN_LEAD = 100
 
@@ -1084,6 +1221,8 @@ def _after_lead(
     run: list[int] = []
     for i in rest[k + 1 :]:
         s = eff[i]
+        if len(s) not in _PAIR_LENGTHS:  # not headline-shaped: the cheapest test first
+            break
         if i in protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
             break
         if not _is_headline_shaped(s):
@@ -1096,12 +1235,11 @@ def _after_lead(
         label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
 
 
-_PAIR_LENGTHS = range(30, 141)
-
 
 def _headline_pairs(
     eff: list[str],
     rest: list[int],
+    sized: list[int],
     title: int,
     label: dict[int, str],
     rule: dict[int, str],
@@ -1112,16 +1250,21 @@ def _headline_pairs(
 
     A sub-heading stands alone before its section; two unpunctuated lines in a
     row between paragraphs are the captions of two photos, or a related
-    headline and a caption. ``rest`` are the lines not removed so far. Not
-    lines with a colon (``Name: question``) or ending with ``?``/``!``
-    (interviews).
+    headline and a caption. ``rest`` are the lines not removed so far;
+    ``sized`` the lines of a headline's length (in order), the only ones a
+    pair can start with. Not lines with a colon (``Name: question``) or ending
+    with ``?``/``!`` (interviews).
     """
     n = len(rest)
     if n < 5:
         return
-    fits = list(map(_PAIR_LENGTHS.__contains__, map(len, map(eff.__getitem__, rest))))
-    for k in compress(range(2, n - 2), map(and_, fits[2 : n - 2], fits[3 : n - 1])):
-        a, b = rest[k], rest[k + 1]
+    for a in sized:
+        k = bisect_left(rest, a)
+        if not 2 <= k < n - 2 or rest[k] != a:
+            continue
+        b = rest[k + 1]
+        if len(eff[b]) not in _PAIR_LENGTHS:
+            continue
         if a == title:
             continue
         if len(eff[rest[k - 1]]) <= _LONG or len(eff[rest[k + 2]]) <= _LONG:
@@ -1156,6 +1299,8 @@ def _tail(
         if i in protected:
             break
         s = eff[i]
+        if len(s) > 140:  # a paragraph: neither a name nor a headline (the usual case)
+            break
         if not heads and _is_name_line(s):
             names.append(i)
         elif _is_headline_shaped(s):
@@ -1188,10 +1333,6 @@ _WORD = re.compile(r"\w+")
 
 def _words(s: str) -> set[str]:
     return set(_WORD.findall(s.lower()))
-
-
-#: Lines the shape rules look at (blank lines have length 0).
-_SHAPED_LENGTHS = range(1, _LONG + 1)
 
 
 def _near_title(
@@ -1312,7 +1453,7 @@ def classify_lines(
 
 def _removal_edits(text: str, a: _Analysis | None, keep: frozenset[str]) -> list[Edit]:
     """Edits that remove non-body lines with their line breaks, and the glued cuts."""
-    if a is None:
+    if a is None or not (a.label or a.cuts):  # most documents: nothing to remove
         return []
     remove = {
         i for i, lab in a.label.items() if lab not in keep and not (a.story and lab == "caption")
