@@ -326,3 +326,17 @@ def test_affiliation_after_a_byline_at_the_head() -> None:
 def test_idempotent_on_cascades(text: str) -> None:
     once = strip_captions(text)
     assert strip_captions(once) == once
+
+
+def test_photo_story_judges_a_repeated_line_as_once_its_copy_is_gone() -> None:
+    # Found by the property below: the line shown twice stayed (the story keeps
+    # captions) and a second run, with its copy gone, removed it as a headline.
+    text = (
+        "Tiêu đề bài báo\nĐoạn văn có nội dung và kết thúc bằng dấu chấm.\n"
+        "Cầu mới khánh thành. Ảnh: Minh Anh\nCầu mới khánh thành. Ảnh: Minh Anh\n"
+        "Giá vàng hôm nay tăng mạnh sau nhiều phiên giảm\n"
+        "Giá vàng hôm nay tăng mạnh sau nhiều phiên giảm\n*Một số hình ảnh tại buổi lễ:"
+    )
+    out, _ = explain(text)
+    assert explain(out)[0] == out
+    assert "Giá vàng" not in out and out.count("Ảnh: Minh Anh") == 2

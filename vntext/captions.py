@@ -931,6 +931,14 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
             if (i not in label or rule[i] == "repeated-caption") and i != title
         )
         story = caption_chars > body_chars
+    if story and "repeated-caption" in rule.values():
+        # The story keeps its captions, so a line known as a caption only by
+        # being shown twice stays, and once its copy is gone it is judged
+        # alone: judge it alone now (a headline after the captions is one).
+        for i in [i for i, r in rule.items() if r == "repeated-caption"]:
+            del label[i], rule[i], conf[i]
+        while _tail(eff, nonblank, title, label, rule, conf, protected):
+            pass
     return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, story)
 
 
