@@ -878,6 +878,8 @@ def _edits(text: str) -> list[Edit]:
     >>> [(e.start, e.end, e.after) for e in _edits("Uû ban nh\\x1f©n d©n")]
     [(0, 2, 'Uỷ'), (7, 12, 'nhân'), (13, 16, 'dân')]
     """
+    if len(text) >= _SHORT and not _suspect(text):
+        return []  # clean text (deleting characters cannot add a sentinel to a long one)
     if _TRANSPARENT.search(text) is None:
         return _visible_edits(text)
     # View index v is original index v + (drops at or before it); q[j] is the
