@@ -340,3 +340,19 @@ def test_photo_story_judges_a_repeated_line_as_once_its_copy_is_gone() -> None:
     out, _ = explain(text)
     assert explain(out)[0] == out
     assert "Giá vàng" not in out and out.count("Ảnh: Minh Anh") == 2
+
+
+def test_truncated_copy_after_a_run_of_duplicates_is_found_on_the_first_run() -> None:
+    # The copies of the lines in between go on the first run; a second run
+    # would see the truncated copy right after its paragraph, so the first
+    # run looks past them too.
+    paras = [
+        "Đoạn văn thứ nhất của bài báo nói về một sự kiện khá dài, đủ để không bị coi là tiêu đề.",
+        "Đoạn văn thứ hai của bài báo kể lại diễn biến của sự kiện với nhiều chi tiết cụ thể hơn.",
+        "Đoạn văn thứ ba của bài báo là lời bình luận của người viết về ý nghĩa của sự kiện này.",
+    ]
+    tail = paras[2][:60] + "..."
+    text = "\n".join(["Tiêu đề bài báo", *paras, paras[0], paras[1], tail])
+    out, _ = explain(text)
+    assert explain(out)[0] == out
+    assert out == "\n".join(["Tiêu đề bài báo", *paras])

@@ -1057,7 +1057,15 @@ def _duplicates(
             needle = s.rstrip(" .…") if s.endswith(("...", "…")) else s
             if len(needle) < _MIN_CONTAINED:
                 continue
-            for kk in (k - 2, k - 1, k + 1, k + 2):
+            # Neighbours before it: the nearest two lines kept so far (copies
+            # already labelled go, so a second run would see these next to it).
+            before: list[int] = []
+            kk = k - 1
+            while kk >= 0 and len(before) < 2:
+                if nonblank[kk] not in label:
+                    before.append(kk)
+                kk -= 1
+            for kk in (*before, k + 1, k + 2):
                 if 0 <= kk < len(nonblank):
                     o = eff[nonblank[kk]]
                     if len(o) > len(s) and nonblank[kk] not in label and _is_copy_in(needle, o):
