@@ -779,7 +779,13 @@ class TyposStep(Step):
                 before = _word_before(text, prev.start())
                 after = _word_after(text, m.end())
                 found = corrector.compound(pkey, key, before, after)
-                if found is not None and found[1] not in (pkey, key, before, after):
+                if (
+                    found is not None
+                    and found[1] not in (pkey, key, before, after)
+                    # a grammatical word is too frequent to be a confusion
+                    # (``công sức của và`` is not ``cửa và``)
+                    and (pkey if found[0] == 0 else key) not in _function_words()
+                ):
                     pos, v, conf = found
                     span = prev if pos == 0 else m
                     yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
