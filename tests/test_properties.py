@@ -81,6 +81,8 @@ any_text = st.one_of(arbitrary, messy_vietnamese, dense)
 @example("A\x800Î")  # a control char hid a code from encodings; unicode removed it
 @example("îi")  # Romanian, not TCVN3 ``ợi``
 @example("I\u0302:A")  # decomposed: encodings saw no ``Î`` until unicode composed it
+@example("L\x17µ")  # a TCVN3 capital in the C0 range that unicode deletes: TCVN3 ``Là``
+@example("A.À,A")  # the comma's word stands alone once the full stop gets its space
 def test_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once) == once

@@ -166,6 +166,7 @@ _CODE_LIKE = re.compile(r"://|^www\.|[=`{}\\<>|]|\w\(|^[/$#@]")
 #: this step keeps them): between the bytes of a UTF-8 sequence they are
 #: skipped, or the sequence would only be found once ``unicode`` took them out.
 _C0_KEPT = "\x01\x02\x04\x05\x06\x11\x12\x13\x14\x15\x16\x17"
+_C0_KEPT_RE = re.compile(f"[{_C0_KEPT}]")
 _C = f"[{_C0_KEPT}]*{_cls(_CONT)}"
 _UTF8_RE = re.compile(f"{_cls(_LEAD2)}{_C}|{_cls(_LEAD3)}{_C}{{2}}|{_cls(_LEAD4)}{_C}{{3}}")
 _VIQR_TONE_ONLY = re.compile(r"[aeiouyAEIOUY][\^(+]?['?.][A-Za-z]|[aeiouyAEIOUY][\^(+]?'")
@@ -880,12 +881,31 @@ def _edits(text: str) -> list[Edit]:
     """
     if len(text) >= _SHORT and not _suspect(text):
         return []  # clean text (deleting characters cannot add a sentinel to a long one)
-    if _TRANSPARENT.search(text) is None:
+    drops = [m.start() for m in _TRANSPARENT.finditer(text)]
+    edits = _edits_without(text, drops)
+    if _C0_KEPT_RE.search(text) is None:
+        return edits
+    # TCVN3's capitals in the C0 range that no repair used are deleted by
+    # ``unicode`` too (``L\x17µ`` becomes ``Lµ``, TCVN3 ``Là``): judge again
+    # as if they were gone.
+    used = [(e.start, e.end) for e in edits if e.rule == "tcvn3-as-cp1252"]
+    stray = [
+        m.start()
+        for m in _C0_KEPT_RE.finditer(text)
+        if not any(a <= m.start() < b for a, b in used)
+    ]
+    return _edits_without(text, sorted(drops + stray)) if stray else edits
+
+
+def _edits_without(text: str, drops: list[int]) -> list[Edit]:
+    """:func:`_visible_edits` of ``text`` without the characters at ``drops``
+    (sorted), with offsets mapped back to ``text``."""
+    if not drops:
         return _visible_edits(text)
     # View index v is original index v + (drops at or before it); q[j] is the
     # view index of the character after the j-th drop.
-    q = [m.start() - j for j, m in enumerate(_TRANSPARENT.finditer(text))]
-    view = _TRANSPARENT.sub("", text)
+    q = [d - j for j, d in enumerate(drops)]
+    view = "".join(text[a + 1 : b] for a, b in zip([-1, *drops], [*drops, len(text)], strict=True))
 
     def where(v: int) -> int:
         return v + bisect_right(q, v)

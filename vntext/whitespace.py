@@ -40,6 +40,7 @@ and ``blank-lines`` rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 import regex
 import unicodedata2
@@ -113,8 +114,12 @@ def _line_bounds(text: str, i: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def glued_needs_space(text: str, i: int) -> bool:
-    """Whether the punctuation at ``text[i]`` glues two Vietnamese words together."""
+def glued_needs_space(text: str, i: int, spaced: Container[int] = ()) -> bool:
+    """Whether the punctuation at ``text[i]`` glues two Vietnamese words together.
+
+    ``spaced`` holds the positions of marks before ``i`` that get a space: a
+    word after one of them stands alone (``A.À,A`` is ``A. À, A`` in one run).
+    """
     mark = text[i]
     left = i
     while left > 0 and text[left - 1].isalpha():
@@ -125,7 +130,9 @@ def glued_needs_space(text: str, i: int) -> bool:
     before, after = text[left:i], text[i + 1 : right]
     if not before or not after:
         return False
-    if left > 0 and (text[left - 1].isalnum() or text[left - 1] in ".,:;_-'’@/"):
+    if left > 0 and left - 1 not in spaced and (
+        text[left - 1].isalnum() or text[left - 1] in ".,:;_-'’@/"
+    ):
         return False  # digits or another abbreviation part before: 3.Hà, TP.HCM.Đà
     if right < len(text) and (text[right].isalnum() or text[right] in ".@/_-:"):
         return False  # the next part continues: TP.HCM.vn, a.b@c
@@ -257,11 +264,13 @@ def _edits(text: str) -> list[Edit]:
                     and not in_code(i)
                 ):
                     found.append((i + 1, 2, m.end(), "", "dash-spacing"))
+    spaced: set[int] = set()
     for m in _GLUED.finditer(text):
         i = m.start()
         c = text[i]
-        if c in ".!?,;:" and i > 0 and glued_needs_space(text, i) and not in_code(i):
+        if c in ".!?,;:" and i > 0 and glued_needs_space(text, i, spaced) and not in_code(i):
             found.append((i, 2, i + 1, c + " ", "missing-space"))
+            spaced.add(i)
     if not found:
         return []
     found.sort()
