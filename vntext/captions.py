@@ -913,10 +913,7 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, False)
     if "repeated-caption" in rule.values() and all(i in label or i == title for i in nonblank):
         # The repeated line was the only prose left: it is the text, not a caption.
-        for i in [i for i, r in rule.items() if r == "repeated-caption"]:
-            del label[i], rule[i], conf[i]
-        while _tail(eff, nonblank, title, label, rule, conf, protected):
-            pass  # as it will be judged once its copy is gone
+        _judge_repeated_alone(eff, nonblank, title, label, rule, conf, protected)
 
     # 7. Photo stories: when captions outweigh the prose, they are the content.
     #    A caption known only by being shown twice is no evidence either way: it counts
@@ -935,11 +932,25 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         # The story keeps its captions, so a line known as a caption only by
         # being shown twice stays, and once its copy is gone it is judged
         # alone: judge it alone now (a headline after the captions is one).
-        for i in [i for i, r in rule.items() if r == "repeated-caption"]:
-            del label[i], rule[i], conf[i]
-        while _tail(eff, nonblank, title, label, rule, conf, protected):
-            pass
+        _judge_repeated_alone(eff, nonblank, title, label, rule, conf, protected)
     return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, story)
+
+
+def _judge_repeated_alone(
+    eff: list[str],
+    nonblank: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Drop the ``repeated-caption`` labels and judge the tail again, as a
+    second run will once the copies are gone."""
+    for i in [i for i, r in rule.items() if r == "repeated-caption"]:
+        del label[i], rule[i], conf[i]
+    while _tail(eff, nonblank, title, label, rule, conf, protected):
+        pass
 
 
 def _glued_cuts(

@@ -59,6 +59,7 @@ from vntext.charsets import SLOPPY_CP1252, _decode_sequences, table
 from vntext.config import Config
 from vntext.pipeline import Step
 from vntext.trace import Change, Edit, apply_edits
+from vntext.unicode import REMOVABLE
 from vntext.vietnamese import VIETNAMESE_LETTERS, is_syllable, syllable_count
 
 __all__ = [
@@ -861,12 +862,10 @@ def _lines(text: str, pos: int = 0) -> list[tuple[int, int]]:
     return out
 
 
-#: Characters the ``unicode`` step deletes that no legacy path reads (not C1,
-#: not TCVN3's control-range capitals, not the soft hyphen, TCVN3 ``ư``).
-_TRANSPARENT = re.compile(
-    "[\x00\x03\x07\x08\x0e-\x10\x18-\x1f\x7f\u034f\u061c\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
-)
+#: Characters the ``unicode`` step deletes that no legacy path reads: not C1
+#: (UTF-8 mojibake), not TCVN3's control-range capitals, not the soft hyphen
+#: (TCVN3 ``ư``).
+_TRANSPARENT = re.compile(f"(?![\x80-\x9f\xad{_C0_KEPT}])[{REMOVABLE}]")
 
 
 def _edits(text: str) -> list[Edit]:

@@ -77,6 +77,8 @@ _INVISIBLES = (
     "\u2060-\u2064\u206a-\u206f\u2066-\u2069\u3164\ufeff\uffa0"
 )
 _JOINERS = "\u200c\u200d"
+#: Every character this step may delete (joiners only next to Latin text).
+REMOVABLE = _CONTROLS + _INVISIBLES + _JOINERS
 #: Characters next to which ZWJ/ZWNJ are junk: Latin script, ASCII, spaces.
 _LATIN = "\x00-\u024f\u1e00-\u1eff"
 

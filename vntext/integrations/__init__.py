@@ -41,6 +41,7 @@ from typing import TypedDict
 
 from vntext.config import Config
 from vntext.pipeline import Cleaner
+from vntext.pipeline import _cleaner as cached_cleaner
 
 __all__ = [
     "CountRecord",
@@ -85,9 +86,6 @@ def require(module: str, extra: str) -> ModuleType:
         ) from exc
 
 
-_CLEANERS: dict[Config, Cleaner] = {}
-
-
 def as_cleaner(config: Config | Cleaner | None = None) -> Cleaner:
     """The cleaner for ``config`` (a :class:`Config`, a :class:`Cleaner` or ``None``).
 
@@ -105,18 +103,11 @@ def as_cleaner(config: Config | Cleaner | None = None) -> Cleaner:
     """
     if isinstance(config, Cleaner):
         return config
-    if config is None:
-        config = Config()
-    if not isinstance(config, Config):
+    if config is not None and not isinstance(config, Config):
         raise TypeError(
             f"expected a vntext.Config or a vntext.Cleaner, not {type(config).__name__}"
         )
-    cleaner = _CLEANERS.get(config)
-    if cleaner is None:
-        if len(_CLEANERS) >= 16:
-            _CLEANERS.clear()
-        cleaner = _CLEANERS[config] = Cleaner(config)
-    return cleaner
+    return cached_cleaner(config, {})  # the cache behind vntext.clean()
 
 
 def count_records(counts: Mapping[str, Mapping[str, int]]) -> list[CountRecord]:
