@@ -167,7 +167,6 @@ _CODE_LIKE = re.compile(r"://|^www\.|[=`{}\\<>|]|\w\(|^[/$#@]")
 #: this step keeps them): between the bytes of a UTF-8 sequence they are
 #: skipped, or the sequence would only be found once ``unicode`` took them out.
 _C0_KEPT = "\x01\x02\x04\x05\x06\x11\x12\x13\x14\x15\x16\x17"
-_C0_KEPT_RE = re.compile(f"[{_C0_KEPT}]")
 _C = f"[{_C0_KEPT}]*{_cls(_CONT)}"
 _UTF8_RE = re.compile(f"{_cls(_LEAD2)}{_C}|{_cls(_LEAD3)}{_C}{{2}}|{_cls(_LEAD4)}{_C}{{3}}")
 _VIQR_TONE_ONLY = re.compile(r"[aeiouyAEIOUY][\^(+]?['?.][A-Za-z]|[aeiouyAEIOUY][\^(+]?'")
@@ -862,10 +861,30 @@ def _lines(text: str, pos: int = 0) -> list[tuple[int, int]]:
     return out
 
 
-#: Characters the ``unicode`` step deletes that no legacy path reads: not C1
+#: The characters the ``unicode`` step deletes that no legacy path reads: not C1
 #: (UTF-8 mojibake), not TCVN3's control-range capitals, not the soft hyphen
 #: (TCVN3 ``ư``).
-_TRANSPARENT = re.compile(f"(?![\x80-\x9f\xad{_C0_KEPT}])[{REMOVABLE}]")
+def _class_chars(spec: str) -> set[str]:
+    """The characters of a character-class body of literals and ``a-b`` ranges."""
+    out: set[str] = set()
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            out.update(map(chr, range(ord(spec[i]), ord(spec[i + 2]) + 1)))
+            i += 3
+        else:
+            out.add(spec[i])
+            i += 1
+    return out
+
+
+# One plain class (a look-ahead in front would stop ``re`` skipping ahead on it).
+_TRANSPARENT = "".join(
+    sorted(_class_chars(REMOVABLE) - _class_chars(f"\x80-\x9f\xad{_C0_KEPT}"))
+)
+#: Those and TCVN3's C0-range capitals, which ``unicode`` deletes when no
+#: repair used them.
+_DELETABLE = re.compile(_cls(_TRANSPARENT + _C0_KEPT))
 
 
 def _edits(text: str) -> list[Edit]:
@@ -880,19 +899,19 @@ def _edits(text: str) -> list[Edit]:
     """
     if len(text) >= _SHORT and not _suspect(text):
         return []  # clean text (deleting characters cannot add a sentinel to a long one)
-    drops = [m.start() for m in _TRANSPARENT.finditer(text)]
+    found = [m.start() for m in _DELETABLE.finditer(text)]  # one scan for both kinds
+    if not found:
+        return _visible_edits(text)
+    drops = [i for i in found if text[i] not in _C0_KEPT]
+    kept = [i for i in found if text[i] in _C0_KEPT]
     edits = _edits_without(text, drops)
-    if _C0_KEPT_RE.search(text) is None:
+    if not kept:
         return edits
     # TCVN3's capitals in the C0 range that no repair used are deleted by
     # ``unicode`` too (``L\x17µ`` becomes ``Lµ``, TCVN3 ``Là``): judge again
     # as if they were gone.
     used = [(e.start, e.end) for e in edits if e.rule == "tcvn3-as-cp1252"]
-    stray = [
-        m.start()
-        for m in _C0_KEPT_RE.finditer(text)
-        if not any(a <= m.start() < b for a, b in used)
-    ]
+    stray = [i for i in kept if not any(a <= i < b for a, b in used)]
     return _edits_without(text, sorted(drops + stray)) if stray else edits
 
 
