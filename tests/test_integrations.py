@@ -453,7 +453,7 @@ def test_dask_bag_on_two_worker_processes(dask_client: Any) -> None:
     # config, however many tasks it ran.
     cached = dask_client.run(
         lambda: [
-            c.config for c in importlib.import_module("vntext.integrations")._CLEANERS.values()
+            c.config for c in importlib.import_module("vntext.pipeline")._CACHE.values()
         ]
     )
     assert len(cached) == 2
