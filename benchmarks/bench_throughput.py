@@ -20,6 +20,10 @@ then the full default pipeline, on the same list of documents. Peers
 run in ``--peer-python`` (a separate virtual environment, since they are never
 vntext dependencies) on the same documents, written to a temporary JSONL file.
 Figures are MB/s of UTF-8 input, best of ``--repeat``.
+
+``--floor`` also times one bare scan per default step (see :func:`floor_rows`):
+what the pipeline could reach if each step did nothing but the one pass over
+the text it cannot avoid, the ceiling of a design in Python over ``re``.
 """
 
 from __future__ import annotations
@@ -80,6 +84,46 @@ PEERS = (
     "underthesea.text_normalize",
     "underthesea.text_normalize(space)",
 )
+
+
+def floor_rows(docs: list[str], repeat: int) -> list[tuple[str, float]]:
+    """What pure Python can reach: one C-level scan per default step, with no logic.
+
+    Each default step needs at least one pass over the whole text to find the
+    places it must look at; here each such pass runs alone, with nothing done
+    at what it finds. The passes are the steps' own (the expression ``tones``
+    compiles, the scans ``whitespace`` and ``typos`` start with) or the
+    cheapest C primitive that does that step's minimum (``unicodedata2``'s NFC
+    check, ``str.splitlines`` for ``captions``, which must look at each line,
+    one character-class scan for ``encodings``). The sum of their costs is a
+    ceiling for a pipeline written in Python over ``re``: the figure any
+    design of these six steps stays below without compiled code of its own.
+    """
+    import re
+
+    import unicodedata2
+
+    from vntext import tones, typos, whitespace
+
+    plain = re.compile(r"[^\n -~\u00c0-\u00c3\u00c8-\u00ca\u00cc\u00cd\u00d2-\u00d5"
+                       r"\u00d9\u00da\u00dd\u00e0-\u00e3\u00e8-\u00ea\u00ec\u00ed"
+                       r"\u00f2-\u00f5\u00f9\u00fa\u00fd\u0102\u0103\u0110\u0111"
+                       r"\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9"
+                       r"\u2013\u2014\u2018\u2019\u201c\u201d\u2026]")
+    style = tones._scanner(vntext.Config().tone_style)
+    doubled = typos._function_duplicates()[0]
+    scans: list[tuple[str, Callable[[str], object]]] = [
+        ("encodings: one scan for a character outside Vietnamese text", plain.search),
+        ("unicode: NFC check (unicodedata2)", lambda t: unicodedata2.normalize("NFC", t)),
+        ("captions: str.splitlines", str.splitlines),
+        ("tones: its compiled scan", lambda t: style.search(" " + t + " ")),
+        ("typos: its scan for a doubled grammatical word", doubled.search),
+        ("whitespace: its scan for a space before a defect", whitespace._SPACE_BEFORE.search),
+    ]
+    rows = [(f"floor {name}", timed(fn, docs, repeat)) for name, fn in scans]
+    rows.append(("floor: the six scans together (1 / sum of 1 / MB/s)",
+                 1 / sum(1 / mbps for _, mbps in rows)))
+    return rows
 
 
 def timed(fn: Callable[[str], object], docs: list[str], repeat: int) -> float:
@@ -179,6 +223,8 @@ def main() -> int:
     ap.add_argument("--cli-jobs", default="1,2", help="-j values for the CLI runs")
     ap.add_argument("--rss-mb", type=float, default=0.0,
                     help="also run -j 1 on a file this large, for peak RSS")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time one bare scan per default step: the pure-Python ceiling")
     args = ap.parse_args()
 
     base = news_documents(args.baomoi, args.viwiki)
@@ -197,6 +243,9 @@ def main() -> int:
     default(docs[0])
     rows.append((f"vntext default pipeline ({','.join(default.config.steps)})",
                  timed(default, docs, args.repeat)))
+
+    if args.floor:
+        rows += floor_rows(docs, args.repeat)
 
     notes: list[str] = []
     if args.cli_mb > 0:
@@ -225,7 +274,7 @@ def main() -> int:
     full = rows[len(steps)][1]
     print(f"{'':{width}}      MB/s   default/peer")
     for name, mbps in rows:
-        ratio = f"{full / mbps:8.2f}x" if not name.startswith("vntext") else ""
+        ratio = f"{full / mbps:8.2f}x" if not name.startswith(("vntext", "floor")) else ""
         print(f"{name:{width}} {mbps:9.1f} {ratio}")
     peers = [(n, m) for n, m in rows if n.startswith(("ftfy.", "underthesea."))]
     mine = [(n, m) for n, m in rows if n.startswith(("vntext default", "vntext clean"))]

@@ -69,6 +69,12 @@ _DASH_SPACE = {c: re.compile(c + " +") for c in "-–"}
 #: ``!`` to ``?`` (punctuation, digits, symbols) glued to a letter; the
 #: sentence punctuation among them is picked out in Python.
 _GLUED = regex.compile(r"[!-?][^\W\d_]")
+#: A digit right after a letter (``năm1995``): the word is checked in Python.
+_LETTER_DIGIT = regex.compile(r"[0-9](?<=\p{L}.)")
+#: The letters of the word before a digit.
+_WORD_BEFORE = regex.compile(r"[^\W\d_]+\Z")
+#: A number with its inner separators (``11,5``, ``18/12``, ``1.000``).
+_NUMBER = re.compile(r"[0-9]+(?:[.,/:][0-9]+)*")
 _FOLLOWS_PUNCTUATION = re.compile(r"[\s”’\"'».,;:!?…]")
 
 _OPENS_WORD = re.compile(r"[\w“‘\"']")
@@ -145,6 +151,46 @@ def glued_needs_space(text: str, i: int, spaced: Container[int] = ()) -> bool:
     chunk_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
     chunk_end = min(x for x in (text.find(" ", i), text.find("\n", i), len(text)) if x >= 0)
     return _URLISH.search(text, chunk_start, chunk_end) is None
+
+
+def number_needs_space(text: str, i: int) -> bool:
+    """Whether the digit at ``text[i]`` is glued to a lower-case Vietnamese word before it.
+
+    The word must stand alone (a space, a line start, an opening bracket or
+    quote before it) and be one lower-case syllable carrying a Vietnamese
+    mark, so ``mp3``, ``covid19``, ``U23`` and the name ``Kênh14`` stay.
+    Letters, ``_`` or ``@`` glued after the number (``hương89abc``, a user
+    name) and URL, e-mail or file-name chunks leave it alone.
+
+    >>> [number_needs_space(t, t.index("1")) for t in ["năm1995", "Kênh14", "mp31", "hương1a"]]
+    [True, False, False, False]
+    """
+    word = _WORD_BEFORE.search(text, max(0, i - 12), i)
+    if word is None:
+        return False
+    start = word.start()
+    if start > 0 and text[start - 1] not in " \t\n([{“‘\"'":
+        return False  # a longer word, a number, a URL or code before it
+    before = word.group()
+    if len(before) < 2 or not before.islower() or not _has_vietnamese_mark(before):
+        return False
+    if not is_vietnamese_syllable(before):
+        return False
+    number = _NUMBER.match(text, i)
+    if number is None:  # not at a digit
+        return False
+    end = number.end()
+    if end < len(text) and (text[end].isalpha() or text[end] in "_@"):
+        return False
+    if text[end : end + 1] in ".-" and text[end + 1 : end + 2].isalpha():
+        return False  # a file or domain name: ảnh1.jpg, bài2.html
+    # the chunk around, without the number itself (a date's slash is no URL)
+    chunk_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+    chunk_end = min(x for x in (text.find(" ", end), text.find("\n", end), len(text)) if x >= 0)
+    return (
+        _URLISH.search(text, chunk_start, i) is None
+        and _URLISH.search(text, end, chunk_end) is None
+    )
 
 
 def _find_all(text: str, needle: str) -> list[int]:
@@ -271,6 +317,10 @@ def _edits(text: str) -> list[Edit]:
         if c in ".!?,;:" and i > 0 and glued_needs_space(text, i, spaced) and not in_code(i):
             found.append((i, 2, i + 1, c + " ", "missing-space"))
             spaced.add(i)
+    for m in _LETTER_DIGIT.finditer(text):
+        i = m.start()
+        if number_needs_space(text, i) and not in_code(i):
+            found.append((i, 2, i, " ", "missing-space-before-number"))
     if not found:
         return []
     found.sort()
