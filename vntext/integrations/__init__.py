@@ -47,6 +47,7 @@ __all__ = [
     "CountRecord",
     "as_cleaner",
     "count_records",
+    "is_null",
     "merge_counts",
     "require",
     "sum_counts",
@@ -59,6 +60,20 @@ class CountRecord(TypedDict):
     step: str
     rule: str
     count: int
+
+
+def is_null(value: object) -> bool:
+    """A null cell of a pandas column: Arrow hands pandas ``None``, ``NaN`` or ``pd.NA``,
+    by version. Text is never null; pandas is imported only for the rest.
+
+    >>> is_null("") or is_null("nan")
+    False
+    """
+    if isinstance(value, str):
+        return False
+    import pandas as pd  # the engines that hand over pandas cells need it anyway
+
+    return bool(pd.isna(value))
 
 
 def require(module: str, extra: str) -> ModuleType:

@@ -37,6 +37,7 @@ from vntext.integrations import (
     CountRecord,
     as_cleaner,
     count_records,
+    is_null,
     merge_counts,
     require,
     sum_counts,
@@ -131,7 +132,7 @@ def clean_partition(
     ``{step, rule, count}``, typed :data:`COUNTS_TYPE`) when asked.
     """
     config = _config(config)
-    texts = [None if _is_null(t) else t for t in df[column]]
+    texts = [None if is_null(t) else t for t in df[column]]
     out = df.copy()
     dtype = df[column].dtype
     if counts_column is None:
@@ -146,10 +147,6 @@ def clean_partition(
         )
     out[output_column or column] = pd.Series(cleaned, index=df.index, dtype=dtype)
     return out
-
-
-def _is_null(value: object) -> bool:
-    return not isinstance(value, str) and bool(pd.isna(value))
 
 
 def clean_dataframe(

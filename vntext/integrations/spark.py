@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from vntext.config import Config
-from vntext.integrations import as_cleaner, count_records, require
+from vntext.integrations import as_cleaner, count_records, is_null, require
 from vntext.pipeline import Cleaner
 
 require("pyspark", "spark")
@@ -74,7 +74,7 @@ def clean_udf(config: Config | Cleaner | None = None, *, counts: bool = False) -
     def vntext_clean(texts: pd.Series) -> pd.Series:
         cleaner = as_cleaner(config)
         return pd.Series(
-            [None if _is_null(t) else cleaner(t) for t in texts],
+            [None if is_null(t) else cleaner(t) for t in texts],
             index=texts.index,
             dtype=object,
         )
@@ -84,7 +84,7 @@ def clean_udf(config: Config | Cleaner | None = None, *, counts: bool = False) -
         out_text: list[str | None] = []
         out_counts: list[list[Any]] = []
         for t in texts:
-            if _is_null(t):
+            if is_null(t):
                 out_text.append(None)
                 out_counts.append([])
             else:
@@ -96,11 +96,6 @@ def clean_udf(config: Config | Cleaner | None = None, *, counts: bool = False) -
     if not counts:
         return pandas_udf(vntext_clean, T.StringType())
     return pandas_udf(vntext_explain, _CLEANED_TYPE).asNondeterministic()
-
-
-def _is_null(value: object) -> bool:
-    """A null cell (Arrow hands pandas ``None``, ``NaN`` or ``pd.NA``, by version)."""
-    return not isinstance(value, str) and bool(pd.isna(value))
 
 
 def clean_column(
