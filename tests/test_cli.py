@@ -585,7 +585,9 @@ def test_removed_lines_and_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert r["encodings"] == {"utf-8": 2}
     assert r["bytes"]["in"] == src.stat().st_size and r["bytes"]["out"] == out.stat().st_size
     assert r["status"] == "ok" and r["seconds"] >= 0
-    assert set(r["cpu_seconds"]) == {"main", "workers"} and r["cpu_seconds"]["main"] > 0
+    # CPU time is counted in clock ticks: a run this small may take less than one
+    assert set(r["cpu_seconds"]) == {"main", "workers"}
+    assert all(isinstance(v, float) and v >= 0 for v in r["cpu_seconds"].values())
     assert r["peak_rss_mb"] is None or 5 < r["peak_rss_mb"] < 1000
     err = capsys.readouterr().err
     assert "2 records in, 2 out (1 changed)" in err and "2 lines removed" in err

@@ -16,7 +16,16 @@ def test_defaults_enable_every_step_but_abbreviations() -> None:
     # Expanding acronyms rewrites a lot of text: users opt in to it.
     assert Config().steps == tuple(s for s in Config.step_names() if s != "abbreviations")
     assert Config.step_names()[:2] == ("encodings", "unicode")
-    assert Config.step_names()[-1] == "whitespace"
+
+
+def test_whitespace_runs_before_the_word_steps() -> None:
+    # Spacing separates words (``của  của``, ``nghành.Đại``, ``bàp1``): the
+    # steps that judge words must see them separated, or a second run would
+    # fix what the first could not see.
+    names = Config.step_names()
+    assert names.index("captions") < names.index("whitespace")
+    for word_step in ("tones", "typos", "abbreviations"):
+        assert names.index("whitespace") < names.index(word_step)
 
 
 def test_frozen_and_keyword_only() -> None:

@@ -82,3 +82,17 @@ def test_empty_text() -> None:
 def test_public_names() -> None:
     for name in vntext.__all__:
         assert hasattr(vntext, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("trụ sở của  của công ty", "trụ sở của công ty"),  # doubled word behind two spaces
+        ("các nghành.Đại học", "các ngành. Đại học"),  # a typo glued to the next sentence
+        ("các hòan1 việc", "các hoàn 1 việc"),  # a misplaced mark glued to a number
+        ("của của.Đại", "của. Đại"),
+    ],
+)
+def test_words_that_spacing_separates_are_fixed_in_one_run(text: str, expected: str) -> None:
+    assert clean(text) == expected
+    assert clean(expected) == expected

@@ -83,6 +83,10 @@ any_text = st.one_of(arbitrary, messy_vietnamese, dense)
 @example("I\u0302:A")  # decomposed: encodings saw no ``Î`` until unicode composed it
 @example("L\x17µ")  # a TCVN3 capital in the C0 range that unicode deletes: TCVN3 ``Là``
 @example("A.À,A")  # the comma's word stands alone once the full stop gets its space
+@example("AA0\x80£")  # a C1 control no repair used: judged as gone, as unicode deletes it
+@example("aïÌ\x80")  # two layers: UTF-8 misread over VNI, both undone in one run
+@example("\u200c\u200cͰ")  # a run of joiners is judged by what is around the whole run
+@example("trụ sở của  của công ty")  # whitespace runs before typos
 def test_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once) == once

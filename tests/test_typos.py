@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vntext import Config, apply_changes, clean_and_explain
@@ -93,6 +93,8 @@ def texts(draw: st.DrawFn) -> str:
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(texts(), st.text(max_size=40)), st.sampled_from(list(LEVELS)))
+@example("của của và và ", "safe")  # two doubled grammatical words: both go in one run
+@example("đi đi về về", "aggressive")  # a reduplicated pair: both halves stay
 def test_properties(text: str, level: str) -> None:
     config = SAFE.replace(typo_threshold=level)
     result = clean_and_explain(text, config)

@@ -9,9 +9,9 @@ file fails at once with the allowed values, not halfway through a job.
 >>> Config().unicode
 True
 >>> Config().steps
-('encodings', 'unicode', 'captions', 'tones', 'typos', 'whitespace')
+('encodings', 'unicode', 'captions', 'whitespace', 'tones', 'typos')
 >>> Config(tones=False, abbreviations="all").steps
-('encodings', 'unicode', 'captions', 'typos', 'abbreviations', 'whitespace')
+('encodings', 'unicode', 'captions', 'whitespace', 'typos', 'abbreviations')
 >>> Config(colour=True)
 Traceback (most recent call last):
 ...
@@ -74,6 +74,8 @@ class Config:
     - ``captions``: removes photo captions, bylines, related links and
       widgets, repeated leads and date stamps from article text (one
       document per call).
+    - ``whitespace``: spacing inside lines, blank lines, spaces around
+      punctuation; before the word steps, so they see the words it separates.
     - ``tones``: tone-mark placement: misplaced and doubled marks fixed, and
       one style throughout (option ``tone_style``).
     - ``typos``: typo correction (non-words, confusions inside compounds,
@@ -82,8 +84,6 @@ class Config:
       Vietnamese acronyms in written form (``UBND`` → ``Ủy ban nhân dân``);
       ``first`` writes ``Ủy ban nhân dân (UBND)`` once per document. Off by
       default because it changes the text a lot: users opt in.
-    - ``whitespace``: spacing inside lines, blank lines, spaces around
-      punctuation.
 
     Options:
 
@@ -118,10 +118,10 @@ class Config:
     encodings: bool = _step()
     unicode: bool = _step()
     captions: bool = _step()
+    whitespace: bool = _step()
     tones: bool = _step()
     typos: bool = _step()
     abbreviations: str = _step("off", choices=("off", "all", "first"))
-    whitespace: bool = _step()
 
     keep_lines: str = _option(
         "", choices=("caption", "byline", "boilerplate", "header"), multiple=True

@@ -882,9 +882,11 @@ def _class_chars(spec: str) -> set[str]:
 _TRANSPARENT = "".join(
     sorted(_class_chars(REMOVABLE) - _class_chars(f"\x80-\x9f\xad{_C0_KEPT}"))
 )
-#: Those and TCVN3's C0-range capitals, which ``unicode`` deletes when no
-#: repair used them.
-_DELETABLE = re.compile(_cls(_TRANSPARENT + _C0_KEPT))
+#: What ``unicode`` deletes that a repair may read as a letter: TCVN3's
+#: C0-range capitals, C1 controls (UTF-8 read as Latin-1) and the soft hyphen
+#: (TCVN3 ``ư``). ``unicode`` deletes those that no repair used.
+_READABLE = "".join(sorted(_class_chars(REMOVABLE) & _class_chars(f"\x80-\x9f\xad{_C0_KEPT}")))
+_DELETABLE = re.compile(_cls(_TRANSPARENT + _READABLE))
 
 
 def _edits(text: str) -> list[Edit]:
@@ -902,16 +904,22 @@ def _edits(text: str) -> list[Edit]:
     found = [m.start() for m in _DELETABLE.finditer(text)]  # one scan for both kinds
     if not found:
         return _visible_edits(text)
-    drops = [i for i in found if text[i] not in _C0_KEPT]
-    kept = [i for i in found if text[i] in _C0_KEPT]
+    drops = [i for i in found if text[i] not in _READABLE]
+    kept = [i for i in found if text[i] in _READABLE]
     edits = _edits_without(text, drops)
     if not kept:
         return edits
-    # TCVN3's capitals in the C0 range that no repair used are deleted by
-    # ``unicode`` too (``L\x17µ`` becomes ``Lµ``, TCVN3 ``Là``): judge again
-    # as if they were gone.
-    used = [(e.start, e.end) for e in edits if e.rule == "tcvn3-as-cp1252"]
-    stray = [i for i in kept if not any(a <= i < b for a, b in used)]
+    # Those no repair used are deleted by ``unicode`` too (``L\x17µ`` becomes
+    # ``Lµ``, TCVN3 ``Là``; ``0\x80£`` becomes ``0£``): judge again as if they
+    # were gone. TCVN3's C0-range capitals are used only by TCVN3 repairs.
+    spans = sorted((e.start, e.end, e.rule == "tcvn3-as-cp1252") for e in edits)
+    starts = [a for a, _, _ in spans]
+
+    def used(i: int) -> bool:
+        k = bisect_right(starts, i) - 1  # repairs never overlap
+        return k >= 0 and i < spans[k][1] and (spans[k][2] or text[i] not in _C0_KEPT)
+
+    stray = [i for i in kept if not used(i)]
     return _edits_without(text, sorted(drops + stray)) if stray else edits
 
 
@@ -1002,10 +1010,19 @@ def repair_encodings(text: str, changes: list[Change] | None = None) -> str:
     >>> repair_encodings("Vi&#7879;t Nam &amp; Vie^.t Nam, https://x.vn/?a=1&amp;b=2")
     'Việt Nam & Việt Nam, https://x.vn/?a=1&amp;b=2'
     """
-    edits = _edits(text)
-    if not edits:
-        return text
-    return apply_edits(text, edits, "encodings", changes)
+    # A repair can uncover another layer (UTF-8 misread over VNI: ``aïÌ\x80``
+    # is ``aï̀``, VNI ``ạ̀``): judge the result again, as a second run would,
+    # so that one run is enough. Clean repaired text costs one quick check.
+    for _ in range(_LAYERS):
+        edits = _edits(text)
+        if not edits:
+            break
+        text = apply_edits(text, edits, "encodings", changes)
+    return text
+
+
+#: At most this many layers of misreading are undone in one run.
+_LAYERS = 3
 
 
 class EncodingsStep(Step):

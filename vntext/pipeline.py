@@ -65,10 +65,10 @@ REGISTRY: dict[str, str] = {
     "encodings": "vntext.encodings:EncodingsStep",
     "unicode": "vntext.unicode:UnicodeStep",
     "captions": "vntext.captions:CaptionsStep",
+    "whitespace": "vntext.whitespace:WhitespaceStep",
     "tones": "vntext.tones:TonesStep",
     "typos": "vntext.typos:TyposStep",
     "abbreviations": "vntext.abbreviations:AbbreviationsStep",
-    "whitespace": "vntext.whitespace:WhitespaceStep",
 }
 
 

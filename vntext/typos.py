@@ -672,7 +672,10 @@ class TyposStep(Step):
             if before and self._ends_compound(before, key):
                 continue  # "thiết bị bị hỏng": the first copy ends a compound
             if before and text.endswith(f"{before} {before} ", 0, start):
-                continue  # "đi đi về về": a reduplicated pair of words
+                if _reduplicated_pair(before, key):
+                    continue  # "đi đi về về": the second half of a pair
+            elif _reduplicated_pair(key, _doubled_after(text, end)):
+                continue  # "đi đi về về": the first half
             if " " in key:
                 # A doubled compound ("bảo đảm bảo đảm").
                 if key not in lex.words or lex.is_word(key + " " + key):
@@ -825,6 +828,31 @@ class TyposStep(Step):
         if found is None or found[0] in (prev, nxt) or key in (prev, nxt):
             return None  # a fix that doubles a neighbour would itself look like a typo
         return Edit(start, end, found[0], "non-word", confidence=found[1])
+
+
+def _reduplicated_pair(first: str, second: str) -> bool:
+    """Whether doubled ``first`` then doubled ``second`` make a reduplicated pair.
+
+    ``đi đi về về`` and ``nhà nhà người người`` are one figure of speech; two
+    doubled grammatical words in a row (``của của và và``) are two typos,
+    both removed in the same run (so a second run has nothing left to do).
+
+    >>> _reduplicated_pair("đi", "về"), _reduplicated_pair("của", "và"), _reduplicated_pair("đi", "")
+    (True, False, False)
+    """
+    return bool(second) and not (first in _function_words() and second in _function_words())
+
+
+def _doubled_after(text: str, end: int) -> str:
+    """The word doubled right after ``end`` (`` về về`` → ``về``), or ''."""
+    m = _AFTER.match(text, end)
+    if m is None:
+        return ""
+    word = m.group(1)
+    at = m.end() + 1
+    if not text.startswith(" " + word, m.end()) or not _is_word_at(text, at, at + len(word)):
+        return ""
+    return syllable_key(word.lower()) if word.islower() else ""
 
 
 def _may_have_stray_letter(text: str) -> bool:

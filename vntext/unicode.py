@@ -261,12 +261,10 @@ class _Patterns:
         self.combining = re.compile(f"[{comb}]")
         self.control = re.compile(f"[{_CONTROLS}]")
         self.removable = re.compile(f"[{removable}]")
-        # Next to Latin text, a space, a line break, an invisible character or
-        # the edge of the text (as they will be after this step), a joiner
-        # joins nothing.
-        latin = _LATIN + space + _LINE_BREAK_CHARS + _CONTROLS + _INVISIBLES
-        self.joiner_junk = re.compile(
-            f"(?<![^{latin}])[{_JOINERS}]+|[{_JOINERS}]+(?![^{latin}])"
+        # Next to Latin text, a space, a line break or a control character,
+        # a joiner joins nothing (see _removals).
+        self.joins_nothing = re.compile(
+            f"[{_LATIN + space + _LINE_BREAK_CHARS + _CONTROLS + _INVISIBLES}]"
         )
         self.decoration = re.compile(f"[{_DECORATIONS}]")
         # Invisible and control characters between the units do not break a
@@ -552,10 +550,19 @@ def _removals(text: str, start: int, end: int, pats: _Patterns) -> list[Edit]:
     run = text[start:end]
     if not any(c in _JOINERS for c in run):
         return [Edit(start, end, "", "control" if pats.control.match(run) else "invisible")]
+    # The run goes but its joiners, which join what is around the whole run:
+    # judged on the run's neighbours, not each joiner's own, so that what
+    # stays (the joiners alone) is judged the same when cleaned again.
+    junk = (
+        start == 0
+        or end == len(text)
+        or pats.joins_nothing.match(text, start - 1) is not None
+        or pats.joins_nothing.match(text, end) is not None
+    )
     out = []
     for i in range(start, end):
         c = text[i]
-        if c in _JOINERS and not pats.joiner_junk.match(text, i):
+        if c in _JOINERS and not junk:
             continue
         out.append(Edit(i, i + 1, "", "control" if pats.control.match(c) else "invisible"))
     return out
