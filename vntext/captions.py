@@ -861,6 +861,10 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         shaped_lines = [i for i, s in enumerate(eff) if 0 < len(s) <= _LONG]
         headline_sized = [i for i in shaped_lines if len(eff[i]) in _PAIR_LENGTHS]
     shaped = len(shaped_lines) > (len(eff[title]) <= _LONG)
+    # 3b'. A one-sentence line restating a paragraph next to it: a photo's caption
+    #      written from the text.
+    if shaped:
+        _restated(eff, nonblank, shaped_lines, title, label, rule, conf, protected)
     # Both rules label only headline-sized lines after the first line.
     headlines = len(headline_sized) - (headline_sized[:1] == nonblank[:1])
     if shaped and headlines:
@@ -1202,6 +1206,117 @@ def _after_image(
             label[j], rule[j], conf[j] = "caption", "after-image", 0.8
 
 
+#: A restating caption: its words (at least this many) ...
+_MIN_RESTATED_WORDS = 6
+#: ... right after the lead, this share of them found in the lead; ...
+_RESTATED_SHARE = 0.9
+#: ... anywhere, a run of this share of them copied word for word from one of the
+#: two paragraphs before it (and this share of its words in that paragraph).
+_RESTATED_RUN = 0.6
+_RESTATED_RUN_SHARE = 0.85
+
+
+def _is_restatable(s: str) -> bool:
+    """True when ``s`` is shaped like a one-sentence photo caption: 30 to 150
+    characters, capitalised, one sentence ending with a full stop; not a bullet,
+    a question or an exclamation (anywhere: ``(?!)`` is the writer's comment), a
+    ``label: value`` line or a sentence continuing the text before.
+
+    >>> _is_restatable("Bà Lan, Giám đốc Công ty May Hòa Bình, tại buổi lễ.")
+    True
+    >>> [_is_restatable(s) for s in ("Những thách thức phía trước của ngành dệt may",
+    ...     "- Bà Lan, Giám đốc Công ty May Hòa Bình, tại buổi lễ.",
+    ...     "Tác dụng: làm sáng da, giữ ẩm và chống nắng cho làn da.",
+    ...     "Vì vậy, doanh nghiệp cần chuẩn bị kỹ cho năm tới.")]
+    [False, False, False, False]
+    """
+    n = len(s)
+    if n < 30 or n > _LONG or not s.endswith(".") or s.endswith(".."):
+        return False
+    if not s[0].isupper() or any(c in s for c in ":;?!"):
+        return False
+    return not (_BULLET.match(s) or _SENTENCE_BREAK.search(s) or _continues(s))
+
+
+def _longest_run(words: list[str], text: str) -> int:
+    """The length of the longest run of ``words`` found word for word in ``text``
+    (words joined by single spaces, with a space at each end).
+
+    >>> _longest_run(["bà", "lan", "giám", "đốc", "mới"], " hôm nay bà lan giám đốc công ty ")
+    4
+    """
+    best = 0
+    for i in range(len(words) - best):
+        j = i + best + 1
+        while j <= len(words) and f" {' '.join(words[i:j])} " in text:
+            best = j - i
+            j += 1
+    return best
+
+
+def _restated(
+    eff: list[str],
+    nonblank: list[int],
+    shaped: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label one-sentence lines that restate the paragraph before them as captions.
+
+    A photo's caption is often written from the text above the photo: the
+    lead retold under the lead photo, the portrait of ``bà Anne …, Trưởng bộ
+    phận … (NSN)`` named in a paragraph above. A body sentence adds something;
+    a caption repeats. So a line shaped like a caption (:func:`_is_restatable`)
+    goes when it follows the lead directly and nine in ten of its words are in
+    the lead, or, anywhere, when six in ten of its words are copied in order
+    from one of the two paragraphs before it (85% of its words in it).
+
+    Only the text before counts: a line restated by the paragraph after it is a
+    headline or a sub-heading and its text (text split one sentence per line,
+    articles one after another), and the lead, which the text retells, has no
+    paragraph before it. Paragraphs are lines over 150 characters not removed so far; the rules after
+    this one remove only shorter lines, so a second run sees the same ones.
+    """
+    lead = -1
+    if len(eff[title]) <= _LONG:  # a headline: the first line after it is the lead
+        lead = next((i for i in nonblank if i > title and i not in label), -1)
+    paragraphs: list[int] | None = None
+    cache: dict[int, tuple[set[str], str]] = {}
+    for i in shaped:
+        if i == title or i in label or i in protected:
+            continue
+        s = eff[i]
+        if not _is_restatable(s):
+            continue
+        words = _WORD.findall(s.lower())
+        if len(words) < _MIN_RESTATED_WORDS:
+            continue
+        if paragraphs is None:
+            paragraphs = [j for j in nonblank if len(eff[j]) > _LONG and j not in label]
+        k = bisect_left(paragraphs, i)
+        for j in reversed(paragraphs[max(0, k - 2) : k]):
+            got = cache.get(j)
+            if got is None:
+                pw = _WORD.findall(eff[j].lower())
+                got = cache[j] = (set(pw), f" {' '.join(pw)} ")
+            share = sum(w in got[0] for w in words) / len(words)
+            under_lead = j == lead and _next_kept(nonblank, j, label) == i
+            if (under_lead and share >= _RESTATED_SHARE) or (
+                share >= _RESTATED_RUN_SHARE
+                and _longest_run(words, got[1]) >= _RESTATED_RUN * len(words)
+            ):
+                label[i], rule[i], conf[i] = "caption", "restated", 0.75
+                break
+
+
+def _next_kept(nonblank: list[int], j: int, label: dict[int, str]) -> int:
+    """The first line after line ``j`` not removed so far (-1: none)."""
+    return next((i for i in nonblank[bisect_right(nonblank, j) :] if i not in label), -1)
+
+
 #: A question or an exclamation is an interview line; a trailing ellipsis, a teaser
 #: running into the text.
 _NOT_HEADLINE_END = ("?", "!", "...", "…")
@@ -1219,6 +1334,33 @@ def _continues(s: str) -> bool:
     (True, False)
     """
     return _CONTINUATION.match(s) is not None
+
+
+#: A bulleted list of related headlines glued into one line by the extraction.
+_GLUED_LIST_START = frozenset({"- ", "– "})
+#: The break between two glued items: a word or number, a dash stuck to it, a
+#: capital (``… 19.000 đồng- Áp giá …``). Spaced dashes (``Việt - Nhật``) are text.
+_GLUED_ITEM = re.compile(rf"(?<=[{_L[1:-1]}\d%])[-–] (?={_U})")
+
+
+def _is_glued_headlines(s: str) -> bool:
+    """True when ``s`` is two or more bulleted headlines glued into one line:
+    ``- Giá USD khó nhọc vươn lên 19.000 đồng- Áp giá USD cao, …``. Every item
+    has a headline's shape and six words or more (so ``- Tuyến Hà Nội- Hải Phòng
+    thông xe`` stays), and the line ends without punctuation, as a headline does.
+
+    >>> _is_glued_headlines("- Giá vàng tăng mạnh trong phiên sáng nay"
+    ...                     "- Ngân hàng đồng loạt hạ lãi suất huy động")
+    True
+    >>> _is_glued_headlines("- Tuyến cao tốc Hà Nội- Hải Phòng sẽ thông xe vào cuối năm nay")
+    False
+    """
+    if s.endswith((".", "?", "!", ":", ";", "…")):
+        return False
+    items = _GLUED_ITEM.split(s[2:].lstrip())
+    return len(items) >= 2 and all(
+        len(x) >= 30 and x.count(" ") >= 5 and _is_headline_shaped(x) for x in items
+    )
 
 
 def _after_lead(
@@ -1246,8 +1388,13 @@ def _after_lead(
     if len(lead) < _MIN_LEAD:
         return
     run: list[int] = []
+    glued: set[int] = set()
     for i in rest[k + 1 :]:
         s = eff[i]
+        if s[:2] in _GLUED_LIST_START and i not in protected and _is_glued_headlines(s):
+            run.append(i)
+            glued.add(i)
+            continue
         if len(s) not in _PAIR_LENGTHS:  # not headline-shaped: the cheapest test first
             break
         if i in protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
@@ -1259,7 +1406,8 @@ def _after_lead(
     if not run or after >= len(rest) or eff[rest[after]][:1].islower():
         return
     for i in run:
-        label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
+        r = "glued-headlines" if i in glued else "after-lead"
+        label[i], rule[i], conf[i] = "boilerplate", r, 0.75
 
 
 
