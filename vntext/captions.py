@@ -1210,10 +1210,14 @@ def _after_image(
 _MIN_RESTATED_WORDS = 6
 #: ... right after the lead, this share of them found in the lead; ...
 _RESTATED_SHARE = 0.9
-#: ... anywhere, a run of this share of them copied word for word from one of the
-#: two paragraphs before it (and this share of its words in that paragraph).
-_RESTATED_RUN = 0.6
+#: ... anywhere, a run of this share of them (in %) copied word for word from one
+#: of the two paragraphs before it (and this share of its words in that paragraph).
+_RESTATED_RUN_PERCENT = 60
 _RESTATED_RUN_SHARE = 0.85
+
+
+#: Marks a caption does not hold: a label's colon, a semicolon, a question, an exclamation.
+_NOT_RESTATABLE = re.compile(r"[:;?!]")
 
 
 def _is_restatable(s: str) -> bool:
@@ -1233,7 +1237,7 @@ def _is_restatable(s: str) -> bool:
     n = len(s)
     if n < 30 or n > _LONG or not s.endswith(".") or s.endswith(".."):
         return False
-    if not s[0].isupper() or any(c in s for c in ":;?!"):
+    if not s[0].isupper() or _NOT_RESTATABLE.search(s):
         return False
     return not (_BULLET.match(s) or _SENTENCE_BREAK.search(s) or _continues(s))
 
@@ -1277,36 +1281,55 @@ def _restated(
     Only the text before counts: a line restated by the paragraph after it is a
     headline or a sub-heading and its text (text split one sentence per line,
     articles one after another), and the lead, which the text retells, has no
-    paragraph before it. Paragraphs are lines over 150 characters not removed so far; the rules after
-    this one remove only shorter lines, so a second run sees the same ones.
+    paragraph before it. Paragraphs are lines over 150 characters not removed so
+    far; the rules after this one remove only shorter lines, so a second run sees
+    the same ones.
     """
-    lead = -1
-    if len(eff[title]) <= _LONG:  # a headline: the first line after it is the lead
-        lead = next((i for i in nonblank if i > title and i not in label), -1)
+    lead = under_lead = -1
     paragraphs: list[int] | None = None
-    cache: dict[int, tuple[set[str], str]] = {}
+    lowered: dict[int, str] = {}
+    exact: dict[int, tuple[set[str], str]] = {}
     for i in shaped:
-        if i == title or i in label or i in protected:
-            continue
         s = eff[i]
-        if not _is_restatable(s):
-            continue
-        words = _WORD.findall(s.lower())
-        if len(words) < _MIN_RESTATED_WORDS:
+        if s[-1] != "." or i == title or i in label or i in protected:
             continue
         if paragraphs is None:
             paragraphs = [j for j in nonblank if len(eff[j]) > _LONG and j not in label]
+            if len(eff[title]) <= _LONG:  # a headline: the first line after it is the lead
+                lead = next((j for j in nonblank if j > title and j not in label), -1)
+                under_lead = _next_kept(nonblank, lead, label) if lead >= 0 else -1
         k = bisect_left(paragraphs, i)
+        if not k or not _is_restatable(s):  # no paragraph before it, or not a caption's shape
+            continue
+        words = _WORD.findall(s)
+        n = len(words)
+        if n < _MIN_RESTATED_WORDS:
+            continue
+        # Every run of ceil(60%) of the words holds the words in the middle: a
+        # paragraph that lacks one of them, as written, copies no run.
+        m = -(-n * _RESTATED_RUN_PERCENT // 100)
+        middle = words[n - m : m]
+        lower: list[str] | None = None
         for j in reversed(paragraphs[max(0, k - 2) : k]):
-            got = cache.get(j)
+            retell = i == under_lead and j == lead
+            if not retell and not all(w in eff[j] for w in middle):
+                continue
+            if lower is None:
+                lower = [w.lower() for w in words]
+            low = lowered.get(j)
+            if low is None:
+                low = lowered[j] = eff[j].lower()
+            # Found as a substring is needed to be found as a word: most lines stop
+            # here, before the paragraph is split into words.
+            if sum(w in low for w in lower) < _RESTATED_RUN_SHARE * n:
+                continue
+            got = exact.get(j)
             if got is None:
-                pw = _WORD.findall(eff[j].lower())
-                got = cache[j] = (set(pw), f" {' '.join(pw)} ")
-            share = sum(w in got[0] for w in words) / len(words)
-            under_lead = j == lead and _next_kept(nonblank, j, label) == i
-            if (under_lead and share >= _RESTATED_SHARE) or (
-                share >= _RESTATED_RUN_SHARE
-                and _longest_run(words, got[1]) >= _RESTATED_RUN * len(words)
+                pw = _WORD.findall(low)
+                got = exact[j] = (set(pw), f" {' '.join(pw)} ")
+            share = sum(w in got[0] for w in lower) / n
+            if (retell and share >= _RESTATED_SHARE) or (
+                share >= _RESTATED_RUN_SHARE and _longest_run(lower, got[1]) >= m
             ):
                 label[i], rule[i], conf[i] = "caption", "restated", 0.75
                 break
