@@ -546,6 +546,10 @@ _CAPS_NAME_LINE = re.compile(
 _SENTENCE_BREAK = re.compile(rf"{_L}[.!?]\s+{_U}")
 _BULLET = re.compile(r"[-+*•–—●■□▪·>]\s|\d{1,2}[.)]\s")
 _LINEUP = re.compile(r"[^:]{1,40}:.*,\s.*,\s.*")
+#: A field of a notice or form: a label of three words or more, a colon, a value
+#: in lower case (``Mục đích thực hiện giao dịch: tăng tỷ lệ nắm giữ``). A headline
+#: puts a place or a ticker before its colon (``Bình Định: 2 vụ …``, ``BCE: giao …``).
+_FIELD = re.compile(rf"[^:\s]+\s+[^:\s]+\s+[^:]+:\s*{_L}")
 
 
 def _is_name_line(s: str) -> bool:
@@ -640,6 +644,8 @@ def _is_headline_shaped(s: str) -> bool:
     if s.endswith((".", ":", ";", ",")) and not s.endswith(("...", "…")):
         return False
     if ";" in s or _BULLET.match(s) or _SENTENCE_BREAK.search(s) or _LINEUP.fullmatch(s):
+        return False
+    if ":" in s and _FIELD.match(s):  # "Mục đích giao dịch: tăng tỷ lệ nắm giữ"
         return False
     return s.count(" ") >= 5
 
