@@ -867,8 +867,8 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         shaped_lines = [i for i, s in enumerate(eff) if 0 < len(s) <= _LONG]
         headline_sized = [i for i in shaped_lines if len(eff[i]) in _PAIR_LENGTHS]
     shaped = len(shaped_lines) > (len(eff[title]) <= _LONG)
-    # 3b'. A one-sentence line restating a paragraph next to it: a photo's caption
-    #      written from the text.
+    # 3b'. A one-sentence line restating the lead right above it, or copied from a
+    #      paragraph before it: a photo's caption written from the text.
     if shaped:
         _restated(eff, nonblank, shaped_lines, title, label, rule, conf, protected)
     # Both rules label only headline-sized lines after the first line.
@@ -1405,10 +1405,12 @@ def _after_lead(
 
     Sites put related headlines there (``(VOV) - …`` then ``Hy Lạp đối mặt với
     sức ép nợ công IMF xem xét …``, two headlines glued), or the caption of
-    the lead photo. ``rest`` are the lines not removed so far (a copy of the
-    lead in between is no paragraph). Not when the lead is short (not a
-    paragraph), a line is part of the lead, asks a question (interviews), or
-    the line after the run starts in lower case (a sentence broken over lines).
+    the lead photo. A bulleted line of headlines glued together (``- … đồng- Áp
+    giá …``) belongs to the run too (rule ``glued-headlines``). ``rest`` are the
+    lines not removed so far (a copy of the lead in between is no paragraph).
+    Not when the lead is short (not a paragraph), a line is part of the lead,
+    asks a question (interviews), or the line after the run starts in lower
+    case (a sentence broken over lines).
     """
     k = bisect_right(rest, title)
     if k >= len(rest):
