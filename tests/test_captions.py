@@ -356,3 +356,63 @@ def test_truncated_copy_after_a_run_of_duplicates_is_found_on_the_first_run() ->
     out, _ = explain(text)
     assert explain(out)[0] == out
     assert out == "\n".join(["Tiêu đề bài báo", *paras])
+
+
+# Invented paragraphs (over 150 characters) for the restated-caption rule.
+_LEAD = (
+    "Sáng nay, một chiếc xe khách chở hơn ba mươi hành khách đã bị lật khi đang xuống "
+    "đèo Cả, khiến nhiều người bị thương nặng và phải đưa đi cấp cứu tại bệnh viện tỉnh."
+)
+_MENTION = (
+    "Theo bà Lê Thị Mai, Giám đốc Sở Giao thông vận tải tỉnh Khánh Hòa, đoạn đèo này đã "
+    "được cảnh báo nhiều lần vì dốc dài, nhiều khúc cua gấp và mặt đường hẹp vào mùa mưa."
+)
+_AFTER = (
+    "Lực lượng cứu hộ cùng người dân địa phương đã nhanh chóng có mặt để đưa các nạn nhân "
+    "ra khỏi xe, trong khi cảnh sát giao thông phân luồng để tránh ùn tắc kéo dài trên đèo."
+)
+_PORTRAIT = "Bà Lê Thị Mai, Giám đốc Sở Giao thông vận tải tỉnh Khánh Hòa."
+_UNDER_LEAD = "Chiếc xe khách bị lật khi đang xuống đèo sáng nay."
+
+
+@pytest.mark.parametrize(
+    ("lines", "removed"),
+    [
+        # a portrait's caption copies the name and title from a paragraph before it
+        (["Xe khách lật trên đèo", _LEAD, _MENTION, _PORTRAIT, _AFTER], _PORTRAIT),
+        # ... also with a short line in between
+        (["Xe khách lật trên đèo", _LEAD, _MENTION, "Đoạn ngắn.", _PORTRAIT, _AFTER], _PORTRAIT),
+        # the caption under the lead photo retells the lead
+        (["Xe khách lật trên đèo", _LEAD, _UNDER_LEAD, _AFTER], _UNDER_LEAD),
+        # the same line before the paragraph it restates: a headline, it stays
+        (["Tin giao thông", _AFTER, _PORTRAIT, _MENTION], None),
+        (["Tin giao thông", _AFTER, _UNDER_LEAD, _LEAD], None),
+        # retelling the lead, but not right under it: a summing-up sentence
+        (["Xe khách lật trên đèo", _LEAD, _AFTER, _UNDER_LEAD, _MENTION], None),
+        # a copied sub-heading (no full stop) or a question stays
+        (["Xe khách lật trên đèo", _LEAD, _MENTION, _PORTRAIT.rstrip("."), _AFTER], None),
+        (["Xe khách lật trên đèo", _LEAD, _MENTION, _PORTRAIT[:-1] + "?", _AFTER], None),
+    ],
+)
+def test_restated_caption(lines: list[str], removed: str | None) -> None:
+    text = "\n".join(lines)
+    out, changes = explain(text)
+    if removed is None:
+        assert out == text
+        return
+    assert [(c.label, c.rule, c.before.strip()) for c in changes] == [
+        ("caption", "restated", removed)
+    ]
+    assert out == "\n".join(x for x in lines if x != removed)
+    assert strip_captions(out) == out
+
+
+def test_glued_headlines_only_right_after_the_lead() -> None:
+    glued = "- Giá vàng tăng mạnh trong phiên sáng nay- Ngân hàng đồng loạt hạ lãi suất huy động"
+    text = "\n".join(["Giá vàng lập đỉnh", _LEAD, glued, _AFTER])
+    out, changes = explain(text)
+    assert [(c.label, c.rule) for c in changes] == [("boilerplate", "glued-headlines")]
+    assert glued not in out
+    # deep in the text the same line is left alone (a list item of the article)
+    text = "\n".join(["Giá vàng lập đỉnh", _LEAD, _AFTER, glued, _MENTION])
+    assert strip_captions(text) == text

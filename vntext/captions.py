@@ -546,6 +546,10 @@ _CAPS_NAME_LINE = re.compile(
 _SENTENCE_BREAK = re.compile(rf"{_L}[.!?]\s+{_U}")
 _BULLET = re.compile(r"[-+*•–—●■□▪·>]\s|\d{1,2}[.)]\s")
 _LINEUP = re.compile(r"[^:]{1,40}:.*,\s.*,\s.*")
+#: A field of a notice or form: a label of three words or more, a colon, a value
+#: in lower case (``Mục đích thực hiện giao dịch: tăng tỷ lệ nắm giữ``). A headline
+#: puts a place or a ticker before its colon (``Bình Định: 2 vụ …``, ``BCE: giao …``).
+_FIELD = re.compile(rf"[^:\s]+\s+[^:\s]+\s+[^:]+:\s*{_L}")
 
 
 def _is_name_line(s: str) -> bool:
@@ -640,6 +644,8 @@ def _is_headline_shaped(s: str) -> bool:
     if s.endswith((".", ":", ";", ",")) and not s.endswith(("...", "…")):
         return False
     if ";" in s or _BULLET.match(s) or _SENTENCE_BREAK.search(s) or _LINEUP.fullmatch(s):
+        return False
+    if ":" in s and _FIELD.match(s):  # "Mục đích giao dịch: tăng tỷ lệ nắm giữ"
         return False
     return s.count(" ") >= 5
 
@@ -861,6 +867,10 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         shaped_lines = [i for i, s in enumerate(eff) if 0 < len(s) <= _LONG]
         headline_sized = [i for i in shaped_lines if len(eff[i]) in _PAIR_LENGTHS]
     shaped = len(shaped_lines) > (len(eff[title]) <= _LONG)
+    # 3b'. A one-sentence line restating the lead right above it, or copied from a
+    #      paragraph before it: a photo's caption written from the text.
+    if shaped:
+        _restated(eff, nonblank, shaped_lines, title, label, rule, conf, protected)
     # Both rules label only headline-sized lines after the first line.
     headlines = len(headline_sized) - (headline_sized[:1] == nonblank[:1])
     if shaped and headlines:
@@ -1202,6 +1212,140 @@ def _after_image(
             label[j], rule[j], conf[j] = "caption", "after-image", 0.8
 
 
+#: A restating caption: its words (at least this many) ...
+_MIN_RESTATED_WORDS = 6
+#: ... right after the lead, this share of them found in the lead; ...
+_RESTATED_SHARE = 0.9
+#: ... anywhere, a run of this share of them (in %) copied word for word from one
+#: of the two paragraphs before it (and this share of its words in that paragraph).
+_RESTATED_RUN_PERCENT = 60
+_RESTATED_RUN_SHARE = 0.85
+
+
+#: Marks a caption does not hold: a label's colon, a semicolon, a question, an exclamation.
+_NOT_RESTATABLE = re.compile(r"[:;?!]")
+
+
+def _is_restatable(s: str) -> bool:
+    """True when ``s`` is shaped like a one-sentence photo caption: 30 to 150
+    characters, capitalised, one sentence ending with a full stop; not a bullet,
+    a question or an exclamation (anywhere: ``(?!)`` is the writer's comment), a
+    ``label: value`` line or a sentence continuing the text before.
+
+    >>> _is_restatable("Bà Lan, Giám đốc Công ty May Hòa Bình, tại buổi lễ.")
+    True
+    >>> [_is_restatable(s) for s in ("Những thách thức phía trước của ngành dệt may",
+    ...     "- Bà Lan, Giám đốc Công ty May Hòa Bình, tại buổi lễ.",
+    ...     "Tác dụng: làm sáng da, giữ ẩm và chống nắng cho làn da.",
+    ...     "Vì vậy, doanh nghiệp cần chuẩn bị kỹ cho năm tới.")]
+    [False, False, False, False]
+    """
+    n = len(s)
+    if n < 30 or n > _LONG or not s.endswith(".") or s.endswith(".."):
+        return False
+    if not s[0].isupper() or _NOT_RESTATABLE.search(s):
+        return False
+    return not (_BULLET.match(s) or _SENTENCE_BREAK.search(s) or _continues(s))
+
+
+def _longest_run(words: list[str], text: str) -> int:
+    """The length of the longest run of ``words`` found word for word in ``text``
+    (words joined by single spaces, with a space at each end).
+
+    >>> _longest_run(["bà", "lan", "giám", "đốc", "mới"], " hôm nay bà lan giám đốc công ty ")
+    4
+    """
+    best = 0
+    for i in range(len(words) - best):
+        j = i + best + 1
+        while j <= len(words) and f" {' '.join(words[i:j])} " in text:
+            best = j - i
+            j += 1
+    return best
+
+
+def _restated(
+    eff: list[str],
+    nonblank: list[int],
+    shaped: list[int],
+    title: int,
+    label: dict[int, str],
+    rule: dict[int, str],
+    conf: dict[int, float],
+    protected: set[int],
+) -> None:
+    """Label one-sentence lines that restate the paragraph before them as captions.
+
+    A photo's caption is often written from the text above the photo: the
+    lead retold under the lead photo, the portrait of ``bà Anne …, Trưởng bộ
+    phận … (NSN)`` named in a paragraph above. A body sentence adds something;
+    a caption repeats. So a line shaped like a caption (:func:`_is_restatable`)
+    goes when it follows the lead directly and nine in ten of its words are in
+    the lead, or, anywhere, when six in ten of its words are copied in order
+    from one of the two paragraphs before it (85% of its words in it).
+
+    Only the text before counts: a line restated by the paragraph after it is a
+    headline or a sub-heading and its text (text split one sentence per line,
+    articles one after another), and the lead, which the text retells, has no
+    paragraph before it. Paragraphs are lines over 150 characters not removed so
+    far; the rules after this one remove only shorter lines, so a second run sees
+    the same ones.
+    """
+    lead = under_lead = -1
+    paragraphs: list[int] | None = None
+    lowered: dict[int, str] = {}
+    exact: dict[int, tuple[set[str], str]] = {}
+    for i in shaped:
+        s = eff[i]
+        if s[-1] != "." or i == title or i in label or i in protected:
+            continue
+        if paragraphs is None:
+            paragraphs = [j for j in nonblank if len(eff[j]) > _LONG and j not in label]
+            if len(eff[title]) <= _LONG:  # a headline: the first line after it is the lead
+                lead = next((j for j in nonblank if j > title and j not in label), -1)
+                under_lead = _next_kept(nonblank, lead, label) if lead >= 0 else -1
+        k = bisect_left(paragraphs, i)
+        if not k or not _is_restatable(s):  # no paragraph before it, or not a caption's shape
+            continue
+        words = _WORD.findall(s)
+        n = len(words)
+        if n < _MIN_RESTATED_WORDS:
+            continue
+        # Every run of ceil(60%) of the words holds the words in the middle: a
+        # paragraph that lacks one of them, as written, copies no run.
+        m = -(-n * _RESTATED_RUN_PERCENT // 100)
+        middle = words[n - m : m]
+        lower: list[str] | None = None
+        for j in reversed(paragraphs[max(0, k - 2) : k]):
+            retell = i == under_lead and j == lead
+            if not retell and not all(w in eff[j] for w in middle):
+                continue
+            if lower is None:
+                lower = [w.lower() for w in words]
+            low = lowered.get(j)
+            if low is None:
+                low = lowered[j] = eff[j].lower()
+            # Found as a substring is needed to be found as a word: most lines stop
+            # here, before the paragraph is split into words.
+            if sum(w in low for w in lower) < _RESTATED_RUN_SHARE * n:
+                continue
+            got = exact.get(j)
+            if got is None:
+                pw = _WORD.findall(low)
+                got = exact[j] = (set(pw), f" {' '.join(pw)} ")
+            share = sum(w in got[0] for w in lower) / n
+            if (retell and share >= _RESTATED_SHARE) or (
+                share >= _RESTATED_RUN_SHARE and _longest_run(lower, got[1]) >= m
+            ):
+                label[i], rule[i], conf[i] = "caption", "restated", 0.75
+                break
+
+
+def _next_kept(nonblank: list[int], j: int, label: dict[int, str]) -> int:
+    """The first line after line ``j`` not removed so far (-1: none)."""
+    return next((i for i in nonblank[bisect_right(nonblank, j) :] if i not in label), -1)
+
+
 #: A question or an exclamation is an interview line; a trailing ellipsis, a teaser
 #: running into the text.
 _NOT_HEADLINE_END = ("?", "!", "...", "…")
@@ -1221,6 +1365,33 @@ def _continues(s: str) -> bool:
     return _CONTINUATION.match(s) is not None
 
 
+#: A bulleted list of related headlines glued into one line by the extraction.
+_GLUED_LIST_START = frozenset({"- ", "– "})
+#: The break between two glued items: a word or number, a dash stuck to it, a
+#: capital (``… 19.000 đồng- Áp giá …``). Spaced dashes (``Việt - Nhật``) are text.
+_GLUED_ITEM = re.compile(rf"(?<=[{_L[1:-1]}\d%])[-–] (?={_U})")
+
+
+def _is_glued_headlines(s: str) -> bool:
+    """True when ``s`` is two or more bulleted headlines glued into one line:
+    ``- Giá USD khó nhọc vươn lên 19.000 đồng- Áp giá USD cao, …``. Every item
+    has a headline's shape and six words or more (so ``- Tuyến Hà Nội- Hải Phòng
+    thông xe`` stays), and the line ends without punctuation, as a headline does.
+
+    >>> _is_glued_headlines("- Giá vàng tăng mạnh trong phiên sáng nay"
+    ...                     "- Ngân hàng đồng loạt hạ lãi suất huy động")
+    True
+    >>> _is_glued_headlines("- Tuyến cao tốc Hà Nội- Hải Phòng sẽ thông xe vào cuối năm nay")
+    False
+    """
+    if s.endswith((".", "?", "!", ":", ";", "…")):
+        return False
+    items = _GLUED_ITEM.split(s[2:].lstrip())
+    return len(items) >= 2 and all(
+        len(x) >= 30 and x.count(" ") >= 5 and _is_headline_shaped(x) for x in items
+    )
+
+
 def _after_lead(
     eff: list[str],
     rest: list[int],
@@ -1234,10 +1405,12 @@ def _after_lead(
 
     Sites put related headlines there (``(VOV) - …`` then ``Hy Lạp đối mặt với
     sức ép nợ công IMF xem xét …``, two headlines glued), or the caption of
-    the lead photo. ``rest`` are the lines not removed so far (a copy of the
-    lead in between is no paragraph). Not when the lead is short (not a
-    paragraph), a line is part of the lead, asks a question (interviews), or
-    the line after the run starts in lower case (a sentence broken over lines).
+    the lead photo. A bulleted line of headlines glued together (``- … đồng- Áp
+    giá …``) belongs to the run too (rule ``glued-headlines``). ``rest`` are the
+    lines not removed so far (a copy of the lead in between is no paragraph).
+    Not when the lead is short (not a paragraph), a line is part of the lead,
+    asks a question (interviews), or the line after the run starts in lower
+    case (a sentence broken over lines).
     """
     k = bisect_right(rest, title)
     if k >= len(rest):
@@ -1246,8 +1419,13 @@ def _after_lead(
     if len(lead) < _MIN_LEAD:
         return
     run: list[int] = []
+    glued: set[int] = set()
     for i in rest[k + 1 :]:
         s = eff[i]
+        if s[:2] in _GLUED_LIST_START and i not in protected and _is_glued_headlines(s):
+            run.append(i)
+            glued.add(i)
+            continue
         if len(s) not in _PAIR_LENGTHS:  # not headline-shaped: the cheapest test first
             break
         if i in protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
@@ -1259,7 +1437,8 @@ def _after_lead(
     if not run or after >= len(rest) or eff[rest[after]][:1].islower():
         return
     for i in run:
-        label[i], rule[i], conf[i] = "boilerplate", "after-lead", 0.75
+        r = "glued-headlines" if i in glued else "after-lead"
+        label[i], rule[i], conf[i] = "boilerplate", r, 0.75
 
 
 
