@@ -738,6 +738,31 @@ _MIN_CONTAINED = 50
 _MIN_STORY_CAPTIONS = 3
 
 
+class _Lines:
+    """What the rules know of a document while they label its lines.
+
+    ``eff`` holds each line's text after glued cuts, stripped; ``nonblank``
+    the indexes of the lines with text; ``title`` the headline's index;
+    ``label``, ``rule`` and ``conf`` the class, rule and confidence of each
+    line labelled so far; ``protected`` the lines a cue marked as body.
+    """
+
+    __slots__ = ("conf", "eff", "label", "nonblank", "protected", "rule", "title")
+
+    def __init__(self, eff: list[str], nonblank: list[int]) -> None:
+        self.eff = eff
+        self.nonblank = nonblank
+        self.title = nonblank[0]
+        self.label: dict[int, str] = {}
+        self.rule: dict[int, str] = {}
+        self.conf: dict[int, float] = {}
+        self.protected: set[int] = set()
+
+    def mark(self, i: int, label: str, rule: str, confidence: float) -> None:
+        """Label line ``i`` (a later mark replaces an earlier one)."""
+        self.label[i], self.rule[i], self.conf[i] = label, rule, confidence
+
+
 class _Analysis(NamedTuple):
     lines: list[str]
     nonblank: list[int]
@@ -796,11 +821,8 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
             stamp_shaped = True
     if not nonblank:
         return None
-    title = nonblank[0]
-    label: dict[int, str] = {}
-    rule: dict[int, str] = {}
-    conf: dict[int, float] = {}
-    protected: set[int] = set()
+    doc = _Lines(eff, nonblank)
+    title, label, rule, conf, protected = doc.title, doc.label, doc.rule, doc.conf, doc.protected
 
     # 1. Glued pieces cut out of lines (stamps, credits, datelines, bylines). A few
     #    scans of the document decide whether any line needs looking at.
@@ -843,21 +865,21 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
                 continue
             cue = cs.match(s, rows, i == title)
             if cue is not None:
-                _set_cue(i, cue, label, rule, conf, protected, eff)
+                _set_cue(doc, i, cue)
                 break
         if i == title and i in label:
             # A stamp or junk line above the headline: the next line is the title.
-            title = next((j for j in nonblank if j > i), i)
+            title = doc.title = next((j for j in nonblank if j > i), i)
 
     # 3. Duplicates: of the title or an earlier line (a set of the lines tells), or at the
     #    edge of a neighbour (then two long lines share their first or last characters).
     copies = _copy_candidates(list(map(eff.__getitem__, nonblank)))
     if copies:
-        _duplicates(eff, nonblank, copies, title, label, rule, conf, protected)
+        _duplicates(doc, copies)
 
     # 3b. Lines after an image stub (alt text, markup) are its caption.
     if _IMAGE_RULES.intersection(rule.values()):
-        _after_image(eff, nonblank, label, rule, conf, protected)
+        _after_image(doc)
 
     # 3c. A headline right after the lead: related articles the site put there; two
     #     headlines side by side between paragraphs: captions or related headlines.
@@ -870,15 +892,15 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
     # 3b'. A one-sentence line restating the lead right above it, or copied from a
     #      paragraph before it: a photo's caption written from the text.
     if shaped:
-        _restated(eff, nonblank, shaped_lines, title, label, rule, conf, protected)
+        _restated(doc, shaped_lines)
     # Both rules label only headline-sized lines after the first line.
     headlines = len(headline_sized) - (headline_sized[:1] == nonblank[:1])
     if shaped and headlines:
         rest = list(filterfalse(label.__contains__, nonblank)) if label else nonblank
-        _after_lead(eff, rest, title, label, rule, conf, protected)
+        _after_lead(doc, rest)
         if headlines >= 2:
             rest = list(filterfalse(label.__contains__, rest)) if label else rest
-            _headline_pairs(eff, rest, headline_sized, title, label, rule, conf, protected)
+            _headline_pairs(doc, rest, headline_sized)
 
     # 4. A gallery: the short lines after a gallery intro ("Một số hình ảnh …:") are
     #    its captions, up to the next paragraph. (Before the tail, which looks past them.)
@@ -890,21 +912,21 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
                 continue
             if j in protected or len(eff[j]) > _LONG_CAPTION_RUN:
                 break
-            label[j], rule[j], conf[j] = "caption", "gallery", 0.85
+            doc.mark(j, "caption", "gallery", 0.85)
 
     # 5. The tail: site navigation after the closing widgets ("Chia sẻ:", "Đọc thêm"),
     #    then bylines and lists of related headlines after the last paragraph.
     if label:
-        _navigation_after_widgets(eff, nonblank, title, label, rule, conf, protected)
-    while shaped and _tail(eff, nonblank, title, label, rule, conf, protected):
+        _navigation_after_widgets(doc)
+    while shaped and _tail(doc):
         pass  # a run removed at the end exposes what was before it (a byline)
 
     # 5b. Near copies of the headline (a related article's title, a caption restating it),
     #     and an intro left dangling before the byline (the video it introduced is gone).
     if shaped:
-        _near_title(eff, shaped_lines, title, label, rule, conf, protected)
+        _near_title(doc, shaped_lines)
     if shaped and "byline" in label.values():
-        _dangling_intro(eff, nonblank, title, label, rule, conf, protected)
+        _dangling_intro(doc)
 
     # 6. The head: an ALL-CAPS name between the title and the first paragraph.
     for i in nonblank if shaped else ():
@@ -914,16 +936,16 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         if len(s) > 60 or i in protected:
             break
         if _NAME_PREFIX_RE.sub("", s).isupper() and _is_name_line(s):
-            label[i], rule[i], conf[i] = "byline", "name-at-start", 0.85
+            doc.mark(i, "byline", "name-at-start", 0.85)
             j = next((j for j in nonblank if j > i), -1)
             if j >= 0 and j not in label and j not in protected and _AFFILIATION.fullmatch(eff[j]):
-                label[j], rule[j], conf[j] = "byline", "affiliation", 0.85
+                doc.mark(j, "byline", "affiliation", 0.85)
 
     if not label:
         return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, False)
     if "repeated-caption" in rule.values() and all(i in label or i == title for i in nonblank):
         # The repeated line was the only prose left: it is the text, not a caption.
-        _judge_repeated_alone(eff, nonblank, title, label, rule, conf, protected)
+        _judge_repeated_alone(doc)
 
     # 7. Photo stories: when captions outweigh the prose, they are the content.
     #    A caption known only by being shown twice is no evidence either way: it counts
@@ -942,24 +964,16 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
         # The story keeps its captions, so a line known as a caption only by
         # being shown twice stays, and once its copy is gone it is judged
         # alone: judge it alone now (a headline after the captions is one).
-        _judge_repeated_alone(eff, nonblank, title, label, rule, conf, protected)
+        _judge_repeated_alone(doc)
     return _Analysis(lines, nonblank, label, rule, conf, protected, cuts, story)
 
 
-def _judge_repeated_alone(
-    eff: list[str],
-    nonblank: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _judge_repeated_alone(doc: _Lines) -> None:
     """Drop the ``repeated-caption`` labels and judge the tail again, as a
     second run will once the copies are gone."""
-    for i in [i for i, r in rule.items() if r == "repeated-caption"]:
-        del label[i], rule[i], conf[i]
-    while _tail(eff, nonblank, title, label, rule, conf, protected):
+    for i in [i for i, r in doc.rule.items() if r == "repeated-caption"]:
+        del doc.label[i], doc.rule[i], doc.conf[i]
+    while _tail(doc):
         pass
 
 
@@ -1040,40 +1054,32 @@ def _glued_cuts(
     return [c for k, c in enumerate(cuts) if k == 0 or c.start >= cuts[k - 1].end]
 
 
-def _duplicates(
-    eff: list[str],
-    nonblank: list[int],
-    copies: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _duplicates(doc: _Lines, copies: list[int]) -> None:
     """Label copies of the title, of an earlier line, or at the edge of a neighbour.
 
     ``copies`` are the positions in ``nonblank`` of the lines that can be copies
     (:func:`_copy_candidates`); the others cannot be and are not looked at.
     """
-    title_text = eff[title]
+    eff, nonblank = doc.eff, doc.nonblank
+    title_text = eff[doc.title]
     seen: dict[str, int] = {}
     for k in copies:
         i = nonblank[k]
         s = eff[i]
-        if i in protected:
+        if i in doc.protected:
             continue
         j = seen.get(s)
         if j is None:
             seen[s] = i
-        if i == title or i in label:
+        if i == doc.title or i in doc.label:
             continue
         if s == title_text and s.count(" ") >= 3:
-            label[i], rule[i], conf[i] = "boilerplate", "duplicate-title", 0.95
+            doc.mark(i, "boilerplate", "duplicate-title", 0.95)
         elif j is not None and len(s) >= _MIN_DUPLICATE:
-            label[i] = label.get(j) or "boilerplate"
-            rule[i], conf[i] = "duplicate", 0.95
-            if len(s) <= _LONG and _is_caption_copy(j, i, nonblank, eff, title, label, protected):
-                label[j], rule[j], conf[j] = "caption", "repeated-caption", 0.8
+            doc.label[i] = doc.label.get(j) or "boilerplate"
+            doc.rule[i], doc.conf[i] = "duplicate", 0.95
+            if len(s) <= _LONG and _is_caption_copy(doc, j, i):
+                doc.mark(j, "caption", "repeated-caption", 0.8)
         elif len(s) >= _MIN_CONTAINED:
             needle = s.rstrip(" .…") if s.endswith(("...", "…")) else s
             if len(needle) < _MIN_CONTAINED:
@@ -1083,39 +1089,34 @@ def _duplicates(
             before: list[int] = []
             kk = k - 1
             while kk >= 0 and len(before) < 2:
-                if nonblank[kk] not in label:
+                if nonblank[kk] not in doc.label:
                     before.append(kk)
                 kk -= 1
             for kk in (*before, k + 1, k + 2):
                 if 0 <= kk < len(nonblank):
                     o = eff[nonblank[kk]]
-                    if len(o) > len(s) and nonblank[kk] not in label and _is_copy_in(needle, o):
-                        label[i] = "boilerplate"
-                        rule[i] = "truncated-copy" if needle is not s else "contained-copy"
-                        conf[i] = 0.9
+                    if len(o) > len(s) and nonblank[kk] not in doc.label and _is_copy_in(needle, o):
+                        doc.label[i] = "boilerplate"
+                        doc.rule[i] = "truncated-copy" if needle is not s else "contained-copy"
+                        doc.conf[i] = 0.9
                         break
 
 
-def _is_caption_copy(
-    j: int,
-    i: int,
-    nonblank: list[int],
-    eff: list[str],
-    title: int,
-    label: dict[int, str],
-    protected: set[int],
-) -> bool:
+def _is_caption_copy(doc: _Lines, j: int, i: int) -> bool:
     """True when line ``j``, repeated at line ``i``, is a caption shown twice.
 
     A short line printed twice (under the photo and again as its alt text, or
     in a gallery at the end) when its first copy stands alone: right before
     its copy, or after a paragraph. Never the title or the lead.
     """
+    eff, nonblank = doc.eff, doc.nonblank
     s = eff[j]
-    if j == title or j in label or j in protected or _BULLET.match(s) or s.endswith(("?", ":")):
+    if j == doc.title or j in doc.label or j in doc.protected:
+        return False
+    if _BULLET.match(s) or s.endswith(("?", ":")):
         return False
     k = bisect_left(nonblank, j)
-    if k == 0 or nonblank[k - 1] == title:
+    if k == 0 or nonblank[k - 1] == doc.title:
         return False
     ki = bisect_left(nonblank, i)
     before, after = eff[nonblank[k - 1]], eff[nonblank[ki + 1]] if ki + 1 < len(nonblank) else ""
@@ -1144,27 +1145,20 @@ _AFFILIATION = re.compile(
 )
 
 
-def _navigation_after_widgets(
-    eff: list[str],
-    nonblank: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _navigation_after_widgets(doc: _Lines) -> None:
     """Label the short, unpunctuated lines after the last closing widget of a page.
 
     Only when every line after that widget is one (or already not body): a
     sentence after it means the widget was inside the article.
     """
-    last = next((i for i in reversed(nonblank) if rule.get(i) in _WIDGET_RULES), -1)
+    eff, nonblank = doc.eff, doc.nonblank
+    last = next((i for i in reversed(nonblank) if doc.rule.get(i) in _WIDGET_RULES), -1)
     if last < 0:
         return
-    after = [i for i in nonblank if i > last and i not in label]
+    after = [i for i in nonblank if i > last and i not in doc.label]
     if not after or any(
-        i in protected
-        or i == title
+        i in doc.protected
+        or i == doc.title
         or len(eff[i]) > _MAX_NAVIGATION
         or eff[i].endswith(_SENTENCE_END)
         for i in after
@@ -1172,7 +1166,7 @@ def _navigation_after_widgets(
         return
     for i in after:
         if not _is_name_line(eff[i]):  # a name there is a byline, left to the tail
-            label[i], rule[i], conf[i] = "boilerplate", "navigation", 0.8
+            doc.mark(i, "boilerplate", "navigation", 0.8)
 
 
 #: Rules that label an image stub: the line after one is its caption.
@@ -1183,14 +1177,7 @@ _PAIR_LENGTHS = range(30, 141)
 _MIN_LEAD = 100
 
 
-def _after_image(
-    eff: list[str],
-    nonblank: list[int],
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _after_image(doc: _Lines) -> None:
     """Label the line right after an image stub as its caption.
 
     The stub is what extraction left of the picture (``… ảnh 2`` alt text,
@@ -1198,18 +1185,19 @@ def _after_image(
     it is short enough for one. A ``| …`` cell after a ``… |`` stub is the next
     cell of the same layout-table row.
     """
+    eff, nonblank = doc.eff, doc.nonblank
     for k, i in enumerate(nonblank[:-1]):
-        if rule.get(i) not in _IMAGE_RULES:
+        if doc.rule.get(i) not in _IMAGE_RULES:
             continue
         j = nonblank[k + 1]
-        if j in label or j in protected:
+        if j in doc.label or j in doc.protected:
             continue
         s = eff[j]
         cell = s.startswith("|") and eff[i].endswith("|")
         if len(s) <= (_LONG_CAPTION if cell else _LONG) and not (
             _BULLET.match(s) or s.endswith(":")
         ):
-            label[j], rule[j], conf[j] = "caption", "after-image", 0.8
+            doc.mark(j, "caption", "after-image", 0.8)
 
 
 #: A restating caption: its words (at least this many) ...
@@ -1264,16 +1252,7 @@ def _longest_run(words: list[str], text: str) -> int:
     return best
 
 
-def _restated(
-    eff: list[str],
-    nonblank: list[int],
-    shaped: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _restated(doc: _Lines, shaped: list[int]) -> None:
     """Label one-sentence lines that restate the paragraph before them as captions.
 
     A photo's caption is often written from the text above the photo: the
@@ -1291,19 +1270,20 @@ def _restated(
     far; the rules after this one remove only shorter lines, so a second run sees
     the same ones.
     """
+    eff, nonblank = doc.eff, doc.nonblank
     lead = under_lead = -1
     paragraphs: list[int] | None = None
     lowered: dict[int, str] = {}
     exact: dict[int, tuple[set[str], str]] = {}
     for i in shaped:
         s = eff[i]
-        if s[-1] != "." or i == title or i in label or i in protected:
+        if s[-1] != "." or i == doc.title or i in doc.label or i in doc.protected:
             continue
         if paragraphs is None:
-            paragraphs = [j for j in nonblank if len(eff[j]) > _LONG and j not in label]
-            if len(eff[title]) <= _LONG:  # a headline: the first line after it is the lead
-                lead = next((j for j in nonblank if j > title and j not in label), -1)
-                under_lead = _next_kept(nonblank, lead, label) if lead >= 0 else -1
+            paragraphs = [j for j in nonblank if len(eff[j]) > _LONG and j not in doc.label]
+            if len(eff[doc.title]) <= _LONG:  # a headline: the first line after it is the lead
+                lead = next((j for j in nonblank if j > doc.title and j not in doc.label), -1)
+                under_lead = _next_kept(doc, lead) if lead >= 0 else -1
         k = bisect_left(paragraphs, i)
         if not k or not _is_restatable(s):  # no paragraph before it, or not a caption's shape
             continue
@@ -1337,13 +1317,14 @@ def _restated(
             if (retell and share >= _RESTATED_SHARE) or (
                 share >= _RESTATED_RUN_SHARE and _longest_run(lower, got[1]) >= m
             ):
-                label[i], rule[i], conf[i] = "caption", "restated", 0.75
+                doc.mark(i, "caption", "restated", 0.75)
                 break
 
 
-def _next_kept(nonblank: list[int], j: int, label: dict[int, str]) -> int:
+def _next_kept(doc: _Lines, j: int) -> int:
     """The first line after line ``j`` not removed so far (-1: none)."""
-    return next((i for i in nonblank[bisect_right(nonblank, j) :] if i not in label), -1)
+    nonblank = doc.nonblank
+    return next((i for i in nonblank[bisect_right(nonblank, j) :] if i not in doc.label), -1)
 
 
 #: A question or an exclamation is an interview line; a trailing ellipsis, a teaser
@@ -1392,15 +1373,7 @@ def _is_glued_headlines(s: str) -> bool:
     )
 
 
-def _after_lead(
-    eff: list[str],
-    rest: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _after_lead(doc: _Lines, rest: list[int]) -> None:
     """Label the headline-shaped lines right after the lead paragraph.
 
     Sites put related headlines there (``(VOV) - …`` then ``Hy Lạp đối mặt với
@@ -1412,46 +1385,37 @@ def _after_lead(
     asks a question (interviews), or the line after the run starts in lower
     case (a sentence broken over lines).
     """
-    k = bisect_right(rest, title)
+    k = bisect_right(rest, doc.title)
     if k >= len(rest):
         return
-    lead = eff[rest[k]]
+    lead = doc.eff[rest[k]]
     if len(lead) < _MIN_LEAD:
         return
     run: list[int] = []
     glued: set[int] = set()
     for i in rest[k + 1 :]:
-        s = eff[i]
-        if s[:2] in _GLUED_LIST_START and i not in protected and _is_glued_headlines(s):
+        s = doc.eff[i]
+        if s[:2] in _GLUED_LIST_START and i not in doc.protected and _is_glued_headlines(s):
             run.append(i)
             glued.add(i)
             continue
         if len(s) not in _PAIR_LENGTHS:  # not headline-shaped: the cheapest test first
             break
-        if i in protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
+        if i in doc.protected or s in lead or s.endswith(_NOT_HEADLINE_END) or _continues(s):
             break
         if not _is_headline_shaped(s):
             break
         run.append(i)
     after = len(run) + k + 1
-    if not run or after >= len(rest) or eff[rest[after]][:1].islower():
+    if not run or after >= len(rest) or doc.eff[rest[after]][:1].islower():
         return
     for i in run:
         r = "glued-headlines" if i in glued else "after-lead"
-        label[i], rule[i], conf[i] = "boilerplate", r, 0.75
+        doc.mark(i, "boilerplate", r, 0.75)
 
 
 
-def _headline_pairs(
-    eff: list[str],
-    rest: list[int],
-    sized: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _headline_pairs(doc: _Lines, rest: list[int], sized: list[int]) -> None:
     """Label two headline-shaped lines side by side between two paragraphs.
 
     A sub-heading stands alone before its section; two unpunctuated lines in a
@@ -1469,40 +1433,33 @@ def _headline_pairs(
         if not 2 <= k < n - 2 or rest[k] != a:
             continue
         b = rest[k + 1]
-        if len(eff[b]) not in _PAIR_LENGTHS:
+        if len(doc.eff[b]) not in _PAIR_LENGTHS:
             continue
-        if a == title:
+        if a == doc.title:
             continue
-        if len(eff[rest[k - 1]]) <= _LONG or len(eff[rest[k + 2]]) <= _LONG:
+        if len(doc.eff[rest[k - 1]]) <= _LONG or len(doc.eff[rest[k + 2]]) <= _LONG:
             continue
-        if a in protected or b in protected or rest[k - 1] == title:
+        if a in doc.protected or b in doc.protected or rest[k - 1] == doc.title:
             continue
-        sa, sb = eff[a], eff[b]
+        sa, sb = doc.eff[a], doc.eff[b]
         if any(":" in x or x.endswith(_NOT_HEADLINE_END) or _continues(x) for x in (sa, sb)):
             continue
         if _is_headline_shaped(sa) and _is_headline_shaped(sb):
             for i in (a, b):
-                label[i], rule[i], conf[i] = "caption", "headline-pair", 0.7
+                doc.mark(i, "caption", "headline-pair", 0.7)
 
 
-def _tail(
-    eff: list[str],
-    nonblank: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> bool:
+def _tail(doc: _Lines) -> bool:
     """Label bylines and related headlines after the last paragraph; True if any."""
+    eff, nonblank = doc.eff, doc.nonblank
     heads: list[int] = []
     names: list[int] = []
     for i in reversed(nonblank):
-        if i == title:
+        if i == doc.title:
             break
-        if i in label:
+        if i in doc.label:
             continue
-        if i in protected:
+        if i in doc.protected:
             break
         s = eff[i]
         if len(s) > 140:  # a paragraph: neither a name nor a headline (the usual case)
@@ -1516,22 +1473,22 @@ def _tail(
     if len(names) > _MAX_TAIL_NAMES:  # more is a list of names, not a byline
         return False
     for i in names:
-        label[i], rule[i], conf[i] = "byline", "name-at-end", 0.85
-    if len(heads) >= _MIN_HEADLINES or (heads and _after_removed(heads[-1], nonblank, label)):
+        doc.mark(i, "byline", "name-at-end", 0.85)
+    if len(heads) >= _MIN_HEADLINES or (heads and _after_removed(doc, heads[-1])):
         # Three or more; or fewer right after a caption or byline ending the article.
         for i in heads:
-            label[i], rule[i], conf[i] = "boilerplate", "related-headlines", 0.85
+            doc.mark(i, "boilerplate", "related-headlines", 0.85)
         return True
     return bool(names)
 
 
-def _after_removed(i: int, nonblank: list[int], label: dict[int, str]) -> bool:
+def _after_removed(doc: _Lines, i: int) -> bool:
     """True when the line before line ``i`` is a caption or a byline (other
     removed lines in between do not count: they go either way)."""
-    k = bisect_left(nonblank, i) - 1
-    while k >= 0 and label.get(nonblank[k], "body") not in ("body", "caption", "byline"):
+    k = bisect_left(doc.nonblank, i) - 1
+    while k >= 0 and doc.label.get(doc.nonblank[k], "body") not in ("body", "caption", "byline"):
         k -= 1
-    return k >= 0 and label.get(nonblank[k]) in ("caption", "byline")
+    return k >= 0 and doc.label.get(doc.nonblank[k]) in ("caption", "byline")
 
 
 _WORD = re.compile(r"\w+")
@@ -1541,15 +1498,7 @@ def _words(s: str) -> set[str]:
     return set(_WORD.findall(s.lower()))
 
 
-def _near_title(
-    eff: list[str],
-    shaped: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _near_title(doc: _Lines, shaped: list[int]) -> None:
     """Label short unpunctuated lines that restate the headline with a few words changed.
 
     A related article's title (the headline without ``(năm 2001)``) or a
@@ -1558,64 +1507,49 @@ def _near_title(
     first or last 16 characters are compared: their words must be a subset or a
     superset of the headline's, differing by under 30%.
     """
-    t = eff[title]
+    t = doc.eff[doc.title]
     if len(t) < _MIN_DUPLICATE:
         return
     head, tail = t[:16], t[-16:]
     title_words: set[str] | None = None
     for i in shaped:
-        s = eff[i]
-        if not (s.startswith(head) or s.endswith(tail)) or i == title or i in label:
+        s = doc.eff[i]
+        if not (s.startswith(head) or s.endswith(tail)) or i == doc.title or i in doc.label:
             continue
-        if i in protected or not _MIN_DUPLICATE <= len(s) <= _LONG or s.endswith("."):
+        if i in doc.protected or not _MIN_DUPLICATE <= len(s) <= _LONG or s.endswith("."):
             continue
         if title_words is None:
             title_words = _words(t)
         w = _words(s)
         small, big = (w, title_words) if len(w) <= len(title_words) else (title_words, w)
         if len(small) >= 5 and small <= big and len(small) >= 0.7 * len(big):
-            label[i], rule[i], conf[i] = "boilerplate", "near-title", 0.8
+            doc.mark(i, "boilerplate", "near-title", 0.8)
 
 
-def _dangling_intro(
-    eff: list[str],
-    nonblank: list[int],
-    title: int,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-) -> None:
+def _dangling_intro(doc: _Lines) -> None:
     """Label a line ending with ``:`` right before a byline: what it introduced
     (a video, a gallery) was dropped by the extraction, so it introduces nothing."""
+    eff, nonblank = doc.eff, doc.nonblank
     for k, j in enumerate(nonblank):
-        if k == 0 or label.get(j) != "byline":
+        if k == 0 or doc.label.get(j) != "byline":
             continue
         i = nonblank[k - 1]
         s = eff[i]
-        if i == title or i in label or i in protected:
+        if i == doc.title or i in doc.label or i in doc.protected:
             continue
         if s.endswith(":") and len(s) <= _LONG:
-            label[i], rule[i], conf[i] = "caption", "dangling-intro", 0.8
+            doc.mark(i, "caption", "dangling-intro", 0.8)
 
 
-def _set_cue(
-    i: int,
-    cue: Cue,
-    label: dict[int, str],
-    rule: dict[int, str],
-    conf: dict[int, float],
-    protected: set[int],
-    eff: list[str],
-) -> None:
+def _set_cue(doc: _Lines, i: int, cue: Cue) -> None:
     if cue.label == "body":
-        protected.add(i)
-        rule[i] = cue.rule
+        doc.protected.add(i)
+        doc.rule[i] = cue.rule
         return
     lab, r = cue.label, cue.rule
-    if r == "trailing-pipe" and _is_name_line(eff[i].rstrip(" |")):
+    if r == "trailing-pipe" and _is_name_line(doc.eff[i].rstrip(" |")):
         lab, r = "byline", "name-pipe"
-    label[i], rule[i], conf[i] = lab, r, cue.confidence
+    doc.mark(i, lab, r, cue.confidence)
 
 
 def _labels(text: str, a: _Analysis | None, keep: frozenset[str]) -> list[LineLabel]:
