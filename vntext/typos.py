@@ -1,6 +1,6 @@
 """Typo correction: fix the spelling mistakes that fill scraped news, and only when sure.
 
-Five rules, each an id in the trace with a confidence:
+Six rules, each an id in the trace with a confidence:
 
 - ``non-word``: a token that is not a Vietnamese syllable (``nghành``,
   ``tiêp``, ``phuơng``) or, at the ``thorough`` level, a valid but
@@ -12,6 +12,9 @@ Five rules, each an id in the trace with a confidence:
 - ``compound``: a real word inside a known compound where a confusion-set
   variant makes the compound (``sẳn sàng`` -> ``sẵn sàng`` at ``thorough``,
   ``lãi xuất`` -> ``lãi suất`` at ``aggressive``);
+- ``glued-words`` (``thorough``): two words typed without the space between
+  them, split where the counts say (``córất`` -> ``có rất``); loan words
+  written as one (``ôtô``) stay;
 - ``stray-letter``: a lower-case letter typed twice in front of an acronym
   (``aANTT`` -> ``ANTT``);
 - ``duplicate-word``: a word typed twice that Vietnamese never doubles
@@ -160,6 +163,14 @@ def _function_duplicates() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
 
 
 _TOKEN = re.compile(f"[{_L}]+")
+#: Glued words: a token this long at least, seen at most this often as one
+#: spelling, whose two parts are each seen this often.
+_MIN_GLUED = 4
+_MAX_GLUED_COUNT = 2
+_MIN_GLUED_PART = 1000
+#: Vowels, plain or marked: a second word starting with one may be a misplaced
+#: mark (``khóai``), not a glued word.
+_UNTONED_AND_MARKED = frozenset(_VOWELS)
 # Invisible characters that join the letters around them (soft hyphen, zero
 # width space and joiners): "r\u00adượu" is one word, not "r" and "ượu".
 _JOINERS = "\u00ad\u200b\u200c\u200d\u2060"
@@ -769,6 +780,11 @@ class TyposStep(Step):
                 edit = self._nonword_edit(text, m.start(), m.end(), False)
                 if edit is None:
                     edit = self._rare_word_edit(text, m.start(), m.end())
+                if edit is None and len(token) >= _MIN_GLUED - 1:
+                    # a capital before the token starts the word: "Cácvận"
+                    at = m.start()
+                    capital = at > 0 and text[at - 1].isupper()
+                    edit = self._glued_edit(text, at - 1 if capital else at, m.end())
                 if edit is not None:
                     yield edit
             if (
@@ -794,6 +810,47 @@ class TyposStep(Step):
                     yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
             prev = m
             pkey = key
+
+    def _glued_edit(self, text: str, start: int, end: int) -> Edit | None:
+        """Two words typed without the space between them (``córất``, ``Cácvận``).
+
+        The token must be no syllable and no spelling the counts know (loan
+        words written as one: ``ôtô``, ``đôla``, ``axít`` are left alone),
+        split in exactly one place into two frequent syllables of two letters
+        or more. Sure (0.93) when the pair is a seen bigram or a compound
+        (``lượngmua``, ``đượcmột``); otherwise (0.8, ``aggressive`` only)
+        when the first word carries a Vietnamese mark and the second starts
+        with a consonant: a foreign name glued from plain syllables
+        (``catốt``, ``Antôn``) or a misplaced mark (``khóai``) does not.
+        """
+        token = text[start:end]
+        if token.isascii() or not _is_word_at(text, start, end):
+            return None
+        lex = self.corrector.lex
+        key = syllable_key(token.lower())
+        if lex.count(key) > _MAX_GLUED_COUNT or is_valid(token.lower()):
+            return None
+        found: tuple[int, str, str] | None = None
+        for i in range(2, len(token) - 1):
+            a, b = token[:i], token[i:]
+            if not b.islower() or not is_valid(a.lower()) or not is_valid(b):
+                continue
+            ka, kb = syllable_key(a.lower()), syllable_key(b)
+            if lex.count(ka) < _MIN_GLUED_PART or lex.count(kb) < _MIN_GLUED_PART:
+                continue
+            if found is not None:
+                return None  # two ways to split: not sure where the space goes
+            found = (i, ka, kb)
+        if found is None:
+            return None
+        i, ka, kb = found
+        if lex.bigram(ka, kb) >= 3 or lex.is_word(f"{ka} {kb}"):
+            conf = 0.93
+        elif not token[:i].isascii() and token[i] not in _UNTONED_AND_MARKED:
+            conf = 0.8
+        else:
+            return None
+        return Edit(start + i, start + i, " ", "glued-words", confidence=conf)
 
     def _rare_word_edit(self, text: str, start: int, end: int) -> Edit | None:
         token = text[start:end]
@@ -837,8 +894,8 @@ def _reduplicated_pair(first: str, second: str) -> bool:
     doubled grammatical words in a row (``của của và và``) are two typos,
     both removed in the same run (so a second run has nothing left to do).
 
-    >>> _reduplicated_pair("đi", "về"), _reduplicated_pair("của", "và"), _reduplicated_pair("đi", "")
-    (True, False, False)
+    >>> [_reduplicated_pair(a, b) for a, b in [("đi", "về"), ("của", "và"), ("đi", "")]]
+    [True, False, False]
     """
     return bool(second) and not (first in _function_words() and second in _function_words())
 
