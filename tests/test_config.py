@@ -18,14 +18,14 @@ def test_defaults_enable_every_step_but_abbreviations() -> None:
     assert Config.step_names()[:2] == ("encodings", "unicode")
 
 
-def test_whitespace_runs_before_the_word_steps() -> None:
-    # Spacing separates words (``của  của``, ``nghành.Đại``, ``bàp1``): the
-    # steps that judge words must see them separated, or a second run would
-    # fix what the first could not see.
+def test_whitespace_runs_before_the_steps_that_read_words() -> None:
+    # Spacing separates words and cues (``của  của``, ``nghành.Đại``, ``bàp1``,
+    # ``Xem  thêm:``): the steps that read them must see them separated, or a
+    # second run would fix what the first could not see.
     names = Config.step_names()
-    assert names.index("captions") < names.index("whitespace")
-    for word_step in ("tones", "typos", "abbreviations"):
-        assert names.index("whitespace") < names.index(word_step)
+    assert names.index("unicode") < names.index("whitespace")
+    for step in ("captions", "tones", "typos", "abbreviations"):
+        assert names.index("whitespace") < names.index(step)
 
 
 def test_frozen_and_keyword_only() -> None:

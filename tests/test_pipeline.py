@@ -91,6 +91,11 @@ def test_public_names() -> None:
         ("các nghành.Đại học", "các ngành. Đại học"),  # a typo glued to the next sentence
         ("các hòan1 việc", "các hoàn 1 việc"),  # a misplaced mark glued to a number
         ("của của.Đại", "của. Đại"),
+        # a cue behind a double space: "Xem thêm" is a related link
+        ("Tiêu đề bài viết ở đây\nMột đoạn văn đủ dài để làm phần thân của bài viết này, "
+         "với nhiều chi tiết hơn nữa.\nXem  thêm: Bão số 3",
+         "Tiêu đề bài viết ở đây\nMột đoạn văn đủ dài để làm phần thân của bài viết này, "
+         "với nhiều chi tiết hơn nữa."),
     ],
 )
 def test_words_that_spacing_separates_are_fixed_in_one_run(text: str, expected: str) -> None:

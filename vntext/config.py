@@ -9,13 +9,13 @@ file fails at once with the allowed values, not halfway through a job.
 >>> Config().unicode
 True
 >>> Config().steps
-('encodings', 'unicode', 'captions', 'whitespace', 'tones', 'typos')
+('encodings', 'unicode', 'whitespace', 'captions', 'tones', 'typos')
 >>> Config(tones=False, abbreviations="all").steps
-('encodings', 'unicode', 'captions', 'whitespace', 'typos', 'abbreviations')
+('encodings', 'unicode', 'whitespace', 'captions', 'typos', 'abbreviations')
 >>> Config(colour=True)
 Traceback (most recent call last):
 ...
-ValueError: unknown option 'colour'; allowed: encodings, unicode, captions, ...
+ValueError: unknown option 'colour'; allowed: encodings, unicode, whitespace, ...
 >>> Config(unicode="yes")
 Traceback (most recent call last):
 ...
@@ -71,11 +71,12 @@ class Config:
       character references.
     - ``unicode``: NFC, combining-mark repair, look-alikes, invisible and
       control characters, space separators and line breaks.
+    - ``whitespace``: spacing inside lines, blank lines, spaces around
+      punctuation; first, so the steps after it see the words and cues it
+      separates (``của  của``, ``Xem  thêm:``).
     - ``captions``: removes photo captions, bylines, related links and
       widgets, repeated leads and date stamps from article text (one
       document per call).
-    - ``whitespace``: spacing inside lines, blank lines, spaces around
-      punctuation; before the word steps, so they see the words it separates.
     - ``tones``: tone-mark placement: misplaced and doubled marks fixed, and
       one style throughout (option ``tone_style``).
     - ``typos``: typo correction (non-words, confusions inside compounds,
@@ -117,8 +118,8 @@ class Config:
 
     encodings: bool = _step()
     unicode: bool = _step()
-    captions: bool = _step()
     whitespace: bool = _step()
+    captions: bool = _step()
     tones: bool = _step()
     typos: bool = _step()
     abbreviations: str = _step("off", choices=("off", "all", "first"))
@@ -281,7 +282,7 @@ class Config:
         >>> Config().with_steps(disable=["tonez"])
         Traceback (most recent call last):
         ...
-        ValueError: unknown step 'tonez'; allowed: encodings, unicode, captions, ...
+        ValueError: unknown step 'tonez'; allowed: encodings, unicode, whitespace, ...
         """
         names = self.step_names()
         fields = {f.name: f for f in dataclasses.fields(self) if f.name in names}

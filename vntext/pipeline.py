@@ -64,8 +64,8 @@ class StepInfo:
 REGISTRY: dict[str, str] = {
     "encodings": "vntext.encodings:EncodingsStep",
     "unicode": "vntext.unicode:UnicodeStep",
-    "captions": "vntext.captions:CaptionsStep",
     "whitespace": "vntext.whitespace:WhitespaceStep",
+    "captions": "vntext.captions:CaptionsStep",
     "tones": "vntext.tones:TonesStep",
     "typos": "vntext.typos:TyposStep",
     "abbreviations": "vntext.abbreviations:AbbreviationsStep",
