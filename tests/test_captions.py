@@ -10,7 +10,7 @@ import copy
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vntext import Config, apply_changes, clean_and_explain
@@ -231,8 +231,23 @@ _DOCS = st.one_of(
 )
 
 
+_T = "Mưa lớn gây ngập nhiều tuyến phố ở Hà Nội"
+_P = (
+    "Sáng nay mưa lớn kéo dài khiến nhiều tuyến phố ngập sâu, nhiều xe chết máy giữa "
+    "đường và người dân phải dắt bộ rất vất vả trong nhiều giờ liền."
+)
+
+
 @settings(max_examples=300, deadline=None)
 @given(_DOCS)
+# Pages of little but junk, where removing lines gives others new neighbours:
+# a photo story's verdict once its copies go, a byline uncovered at the end,
+# a paragraph next to its own copy, blank lines left on both sides.
+@example(f"{_P}\n" + f"{_T}\n" * 4 + f"{_T} |\n" * 2 + f"{_T} :\nTheo TTXVN\n")
+@example(f"{_T} |\n" + f"{_P}\n" * 4 + f"Trần Hương\n{_T}\n")
+@example(f"{_T}\n{_T}\n{_P}\n{_T}\n{_T}\n |{_P}\n")
+@example(f"{_T}\n" * 7 + f"Trần Hương\n |{_T} :\nTheo TTXVN\n")
+@example(f"{_T}\n" * 7 + f"\n{_T}\n{_T}\n\n{_P}\n")
 def test_properties(text: str) -> None:
     out, changes = explain(text)  # never raises
     assert apply_changes(text, changes) == out  # replay

@@ -76,12 +76,26 @@ def test_apply_changes_raises_on_a_trace_that_does_not_fit(change: Change) -> No
 
 def test_change_dict_round_trip() -> None:
     plain = Change("s", "r", 1, 2, "a", "b")
-    rich = Change("s", "r", 1, 2, "a", "", label="caption", confidence=0.5)
+    rich = Change("s", "r", 1, 2, "a", "", label="caption", confidence=0.5, round=1)
     for c in (plain, rich):
         assert Change.from_dict(json.loads(json.dumps(c.to_dict()))) == c
     assert set(plain.to_dict()) == {"step", "rule", "start", "end", "before", "after"}
     assert "label='caption'" in repr(rich) and "confidence=0.5" in repr(rich)
-    assert "label" not in repr(plain)
+    assert "round=1" in repr(rich)
+    assert "label" not in repr(plain) and "round" not in repr(plain)
+
+
+def test_rounds_of_one_step_replay_one_after_the_other() -> None:
+    # A step that looks again at its own output records a second round whose
+    # offsets index the first round's output: "xaaby" -> "xaby" -> "xby".
+    changes = [
+        Change("s", "r", 1, 2, "a", ""),
+        Change("s", "r", 1, 2, "a", "", round=1),
+    ]
+    assert apply_changes("xaaby", changes) == "xby"
+    # the same changes in one round overlap
+    with pytest.raises(ValueError, match="overlaps"):
+        apply_changes("xaaby", [Change("s", "r", 1, 2, "a", ""), Change("s", "r", 1, 2, "a", "")])
 
 
 def test_cleaned_counts_and_removed_lines() -> None:

@@ -95,6 +95,7 @@ def texts(draw: st.DrawFn) -> str:
 @given(st.one_of(texts(), st.text(max_size=40)), st.sampled_from(list(LEVELS)))
 @example("của của và và ", "safe")  # two doubled grammatical words: both go in one run
 @example("đi đi về về", "aggressive")  # a reduplicated pair: both halves stay
+@example("vàcủa của ", "thorough")  # a split makes a doubled word: removed in the same run
 def test_properties(text: str, level: str) -> None:
     config = SAFE.replace(typo_threshold=level)
     result = clean_and_explain(text, config)

@@ -1013,11 +1013,11 @@ def repair_encodings(text: str, changes: list[Change] | None = None) -> str:
     # A repair can uncover another layer (UTF-8 misread over VNI: ``aïÌ\x80``
     # is ``aï̀``, VNI ``ạ̀``): judge the result again, as a second run would,
     # so that one run is enough. Clean repaired text costs one quick check.
-    for _ in range(_LAYERS):
+    for layer in range(_LAYERS):
         edits = _edits(text)
         if not edits:
             break
-        text = apply_edits(text, edits, "encodings", changes)
+        text = apply_edits(text, edits, "encodings", changes, layer)
     return text
 
 

@@ -791,18 +791,19 @@ _NEWLINE = re.compile("\n")
 def _input_line(text: str, cleaned: Cleaned, change: Change, offset: int = 0) -> int:
     """The 1-based line of ``text`` (the input) at ``offset`` into ``change``.
 
-    The change's offset refers to the text its step received; earlier
-    steps' changes are undone one step at a time to map it back.
+    The change's offset refers to the text its step (and round) received;
+    earlier steps' changes are undone one step and round at a time to map it
+    back.
     """
     groups: list[list[Change]] = []
     for c in cleaned.changes:
         if c is change:
             break
-        if groups and groups[-1][0].step == c.step:
+        if groups and (groups[-1][0].step, groups[-1][0].round) == (c.step, c.round):
             groups[-1].append(c)
         else:
             groups.append([c])
-    if groups and groups[-1][0].step == change.step:
+    if groups and (groups[-1][0].step, groups[-1][0].round) == (change.step, change.round):
         groups.pop()
     pos = change.start + offset
     for group in reversed(groups):

@@ -8,7 +8,9 @@ trace cannot drift from what was really done.
 
 Offsets in a :class:`Change` refer to the text *that step received*, not to
 the original input: replaying the changes step by step, in order, rebuilds the
-output exactly.
+output exactly. A step that looks again at its own output in the same run
+(``encodings`` undoing a second layer of misreading, ``captions`` judging a
+photo story again) records each look as a ``round`` of its own.
 
 >>> edits = [Edit(0, 3, "Quá", "misplaced")]
 >>> changes: list[Change] = []
@@ -43,8 +45,10 @@ class Change:
     line has ``after == ""``. ``label`` carries what a rule decided beyond
     the replacement itself (the class of a removed line, the sense chosen for
     an acronym) and ``confidence`` how sure the rule was (1.0 for
-    deterministic rules). Both are left out of the ``repr`` when they hold
-    their defaults, to keep explanations short.
+    deterministic rules). ``round`` counts the step's looks at its own
+    output within one run (0 for the first): a round's offsets index the text
+    the round received. All three are left out of the ``repr`` and the JSON
+    form when they hold their defaults, to keep explanations short.
     """
 
     step: str
@@ -55,6 +59,7 @@ class Change:
     after: str
     label: str = ""
     confidence: float = 1.0
+    round: int = 0
 
     def __repr__(self) -> str:
         extra = ""
@@ -62,6 +67,8 @@ class Change:
             extra += f", label={self.label!r}"
         if self.confidence != 1.0:
             extra += f", confidence={self.confidence!r}"
+        if self.round:
+            extra += f", round={self.round}"
         return (
             f"Change(step={self.step!r}, rule={self.rule!r}, start={self.start}, "
             f"end={self.end}, before={self.before!r}, after={self.after!r}{extra})"
@@ -81,6 +88,8 @@ class Change:
             out["label"] = self.label
         if self.confidence != 1.0:
             out["confidence"] = self.confidence
+        if self.round:
+            out["round"] = self.round
         return out
 
     @classmethod
@@ -95,6 +104,7 @@ class Change:
             after=str(data["after"]),
             label=str(data.get("label", "")),
             confidence=float(data.get("confidence", 1.0)),  # type: ignore[arg-type]
+            round=int(data.get("round", 0)),  # type: ignore[call-overload]
         )
 
 
@@ -114,13 +124,15 @@ def apply_edits(
     edits: Iterable[Edit],
     step: str,
     changes: list[Change] | None,
+    round: int = 0,
 ) -> str:
     """Splice ``edits`` into ``text`` and, when ``changes`` is a list, record them.
 
     Edits must be sorted by position and must not overlap; an edit whose
     replacement equals the original span is dropped (it changes nothing and
     would only clutter the trace). Passing ``changes=None`` records nothing,
-    which is how :func:`vntext.clean` runs at full speed.
+    which is how :func:`vntext.clean` runs at full speed. ``round`` is the
+    step's look at its own output that made the edits (see :class:`Change`).
 
     >>> apply_edits("a  b", [Edit(1, 3, " ", "spaces")], "whitespace", None)
     'a b'
@@ -143,7 +155,7 @@ def apply_edits(
         pos = e.end
         if changes is not None:
             changes.append(
-                Change(step, e.rule, e.start, e.end, before, e.after, e.label, e.confidence)
+                Change(step, e.rule, e.start, e.end, before, e.after, e.label, e.confidence, round)
             )
     if not parts:
         return text
@@ -154,8 +166,8 @@ def apply_edits(
 def apply_changes(text: str, changes: Sequence[Change]) -> str:
     """Replay a trace on the original input and return the output it describes.
 
-    Changes are replayed step by step: consecutive changes of one step are
-    applied together on the text that step received. Each change is checked
+    Changes are replayed step by step: consecutive changes of one step and
+    round are applied together on the text that round received. Each change is checked
     (``text[start:end]`` must equal ``before``), so a trace that does not fit
     its text raises :class:`ValueError` instead of producing garbage.
 
@@ -167,9 +179,9 @@ def apply_changes(text: str, changes: Sequence[Change]) -> str:
     i = 0
     n = len(changes)
     while i < n:
-        step = changes[i].step
+        step, rnd = changes[i].step, changes[i].round
         j = i
-        while j < n and changes[j].step == step:
+        while j < n and changes[j].step == step and changes[j].round == rnd:
             j += 1
         group = changes[i:j]
         for c in group:
