@@ -387,6 +387,9 @@ class _Corrector:
                 not fitting
                 and len(letter_fit) == 1
                 and self._makes_compound(letter_fit[0][2], prev, nxt)
+                # "chia xẽ" is "chia sẻ" misspelt, not "chia rẽ": a writer who
+                # confuses s/x more likely meant the more frequent sẽ/sẻ.
+                and not any(lex.count(v) > letter_fit[0][1] for v in confusion_variants(key))
             ):
                 fitting = letter_fit
         if fitting:
@@ -572,6 +575,103 @@ def _compound_seconds(lexicon_path: str | None) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in seconds.items()}
 
 
+#: A scanned suspect's rarest letter must be at most this frequent (per
+#: 10,000 letters of the syllable counts) for the ``safe`` level to look for
+#: it. The scan is led by a class of these letters, so its cost grows with
+#: how often they occur: see _suspect_scanner and docs/typos.md.
+SUSPECT_ANCHOR_LIMIT = 15.0
+
+
+@cache
+def _suspects(lexicon_path: str | None) -> frozenset[str]:
+    """Attested syllables the token pass could replace: the ones worth a scan at ``safe``.
+
+    Rare syllables (fewer than 200 in 16.5M tokens) with a Vietnamese mark
+    (``rare-word``, and ``non-word`` for the all but unattested), and words
+    100 times rarer than one of their confusion variants (the sure tier of
+    ``compound``: ``dộng`` in ``hành dộng``). A superset: the decisions
+    are the token pass's, on the few words the scan finds.
+
+    >>> {"rắp", "sẳn", "tầu"} <= _suspects(None), "ráp" in _suspects(None)
+    (True, False)
+    """
+    lex = load_lexicon(lexicon_path)
+    found: set[str] = set()
+    for syllable in lex.syllables:
+        if not any(c in _MARKED for c in syllable):
+            continue
+        own = lex.count(syllable)
+        if own < 200 or any(
+            lex.count(v) >= 100 * max(1, own) for v in confusion_variants(syllable)
+        ):
+            found.add(syllable)
+    return frozenset(found)
+
+
+def _letter_frequencies(lexicon_path: str | None) -> dict[str, float]:
+    """Letter -> occurrences per 10,000 letters, from the syllable counts."""
+    counts: dict[str, int] = {}
+    for syllable, n in load_lexicon(lexicon_path).unigrams.items():
+        for c in syllable:
+            counts[c] = counts.get(c, 0) + n
+    total = sum(counts.values()) or 1
+    return {c: n * 1e4 / total for c, n in counts.items()}
+
+
+def _alternation(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+@cache
+def _suspect_scanner(lexicon_path: str | None) -> re.Pattern[str] | None:
+    """One regex that matches the suspects as whole lower-case words, led by a rare letter.
+
+    Looking up every token costs a Python object per token (the
+    ``thorough`` level: 3 MB/s). Instead each suspect is keyed by its
+    rarest letter (``ẳ`` in ``sẳn``; ``ắ`` in ``rắp``), and the scan starts on
+    the class of those letters: the C scanner tests one class per character
+    and, where a letter of it stands, walks a trie of what may follow, then
+    checks with a look-behind what comes before it. Python only sees
+    suspects. Suspects whose rarest letter is common (``tầu``: ``ầ`` is in
+    ``đầu``) are left to the ``thorough`` level: keying them would make the
+    scan stop at too many places (``SUSPECT_ANCHOR_LIMIT``).
+
+    >>> [m.group() for m in _suspect_scanner(None).finditer("Sẳn sàng, sẳn sàng, hẳn")]
+    ['ẳn']
+    """
+    freq = _letter_frequencies(lexicon_path)
+    # anchor letter -> text after it -> prefix length -> prefixes
+    groups: dict[str, dict[str, dict[int, set[str]]]] = {}
+    for word in _suspects(lexicon_path):
+        i = min(range(len(word)), key=lambda j: (freq.get(word[j], 0.0), j))
+        anchor = word[i]
+        if freq.get(anchor, 0.0) > SUSPECT_ANCHOR_LIMIT:
+            continue
+        by_rest = groups.setdefault(anchor, {})
+        by_rest.setdefault(word[i + 1 :], {}).setdefault(i, set()).add(word[:i])
+    if not groups:
+        return None
+
+    def trie(rests: dict[str, dict[int, set[str]]], anchor: str, done: str) -> str:
+        """Pattern for what follows ``anchor + done``, ending at the end of a suspect."""
+        parts = []
+        ends = rests.get(done)
+        if ends is not None:
+            # The whole word is prefix + anchor + done: check the prefix behind.
+            looks = []
+            for n, prefixes in sorted(ends.items()):
+                body = _alternation(sorted(re.escape(p) for p in prefixes)) if n else ""
+                looks.append(f"(?<=(?<!\\w){body}{re.escape(anchor + done)})")
+            parts.append("(?!\\w)" + _alternation(looks))
+        nexts = sorted({r[len(done)] for r in rests if len(r) > len(done) and r.startswith(done)})
+        for c in nexts:
+            parts.append(re.escape(c) + trie(rests, anchor, done + c))
+        return _alternation(parts)
+
+    body = "|".join(re.escape(a) + trie(rests, a, "") for a, rests in sorted(groups.items()))
+    return re.compile(f"(?:{body})")
+
+
 def _is_word_at(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` is a whole word, not part of a URL, e-mail or code."""
     if start > 0:
@@ -617,6 +717,8 @@ class TyposStep(Step):
         yield from self._structural_nonwords(text)
         if self.thorough:
             yield from self._token_pass(text)
+        else:
+            yield from self._scanned_pass(text)
 
     # rules ---------------------------------------------------------------------
 
@@ -774,23 +876,81 @@ class TyposStep(Step):
                 and prev.end() + 1 == m.start()
                 and text[prev.end()] == " "
                 and pkey + " " + key in wrong
-                and _is_word_at(text, prev.start(), m.end())
             ):
-                before = _word_before(text, prev.start())
-                after = _word_after(text, m.end())
-                found = corrector.compound(pkey, key, before, after)
-                if (
-                    found is not None
-                    and found[1] not in (pkey, key, before, after)
-                    # a grammatical word is too frequent to be a confusion
-                    # (``công sức của và`` is not ``cửa và``)
-                    and (pkey if found[0] == 0 else key) not in _function_words()
-                ):
-                    pos, v, conf = found
-                    span = prev if pos == 0 else m
-                    yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
+                edit = self._compound_edit(text, prev.start(), prev.end(), m.start(), m.end())
+                if edit is not None:
+                    yield edit
             prev = m
             pkey = key
+
+    def _scanned_pass(self, text: str) -> Iterator[Edit]:
+        """The token pass's rules on the suspects a scan finds (``safe`` level).
+
+        ``_suspect_scanner`` finds, in C, the few words the token pass could
+        replace whose rarest letter is rare enough to lead a scan; each is
+        then judged exactly as the token pass judges it, with the word
+        before and the word after as its possible compound partners.
+        """
+        scanner = _suspect_scanner(self.lexicon_path)
+        if scanner is None:
+            return
+        lex = self.corrector.lex
+        wrong = _wrong_bigrams(self.lexicon_path)
+        for m in scanner.finditer(text):
+            end = m.end()
+            left = _LETTER_RUN_LEFT.search(text, max(0, m.start() - 8), m.start())
+            start = left.start() if left else m.start()
+            key = syllable_key(text[start:end])
+            prev = _word_before(text, start)
+            nxt = _word_after(text, end)
+            # Most suspects are rare but right, and make a known pair with a
+            # neighbour: then neither non-word nor rare-word applies, and the
+            # compound rule only looks at the other pair.
+            known_prev = bool(prev) and lex.pair_known(prev, key)
+            known_next = bool(nxt) and lex.pair_known(key, nxt)
+            if not (known_prev or known_next) and lex.count(key) < 200:
+                edit = self._nonword_edit(text, start, end, False)
+                if edit is not None and _letters(edit.after) != _letters(key):
+                    # Only a fix of the marks (hửu -> hữu) replaces a real
+                    # syllable at the default level: a letter change of one
+                    # (nẻng phẩm -> nông phẩm) is left to the thorough level.
+                    edit = None
+                if edit is None:
+                    edit = self._rare_word_edit(text, start, end)
+                if edit is not None:
+                    yield edit
+            if prev and not known_prev and prev + " " + key in wrong:
+                before = _BEFORE.search(text, max(0, start - 12), start)
+                if before is not None:
+                    edit = self._compound_edit(text, before.start(1), before.end(1), start, end)
+                    if edit is not None:
+                        yield edit
+            if nxt and not known_next and key + " " + nxt in wrong:
+                after = _AFTER.match(text, end)
+                if after is not None:
+                    edit = self._compound_edit(text, start, end, after.start(1), after.end())
+                    if edit is not None:
+                        yield edit
+
+    def _compound_edit(self, text: str, s1: int, e1: int, s2: int, e2: int) -> Edit | None:
+        """The ``compound`` fix of the pair of words ``text[s1:e1] text[s2:e2]``, if any."""
+        w1, w2 = text[s1:e1], text[s2:e2]
+        if not (w1.islower() and w2.islower()) or not _is_word_at(text, s1, e2):
+            return None
+        k1, k2 = syllable_key(w1), syllable_key(w2)
+        before = _word_before(text, s1)
+        after = _word_after(text, e2)
+        found = self.corrector.compound(k1, k2, before, after)
+        if (
+            found is None
+            or found[1] in (k1, k2, before, after)
+            # a grammatical word is too frequent to be a confusion
+            # (``công sức của và`` is not ``cửa và``)
+            or (k1 if found[0] == 0 else k2) in _function_words()
+        ):
+            return None
+        pos, v, conf = found
+        return Edit(*((s1, e1) if pos == 0 else (s2, e2)), v, "compound", confidence=conf)
 
     def _rare_word_edit(self, text: str, start: int, end: int) -> Edit | None:
         token = text[start:end]
