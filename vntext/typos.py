@@ -29,9 +29,11 @@ another lower-case Vietnamese syllable, and only when the evidence clears the
 
 Speed: the default level finds work with compiled regular expressions led by
 a literal (words with an impossible structure, doubled words, a letter glued
-to capitals), so clean text costs a few scans in C. The ``thorough`` level
-also looks up every token in the syllable counts to find rare syllables and
-wrong bigrams, which is ten times slower.
+to capitals) and one led by a class of rare letters (the rare words the
+token pass would judge, keyed by their rarest letter: ``sẳn``, ``hửu``), so
+clean text costs a few scans in C. The ``thorough`` level instead looks up
+every token in the syllable counts to find rare syllables and wrong bigrams
+wherever they are, which is ten times slower.
 """
 
 from __future__ import annotations
