@@ -331,6 +331,7 @@ class _Corrector:
         self.min_confidence = min_confidence
         self._nonword: dict[tuple[str, str, str, bool], tuple[str, float] | None] = {}
         self._rare: dict[str, tuple[str, ...]] = {}
+        self._variants: dict[str, frozenset[str]] = {}
         self.keys: dict[str, str] = {}  # token -> syllable_key(token): most tokens repeat
 
     # non-words ---------------------------------------------------------------
@@ -480,6 +481,29 @@ class _Corrector:
         )
 
     # real-word errors in compounds ----------------------------------------------
+
+    def confusable_pair(self, w1: str, w2: str) -> bool:
+        """True when ``w1 w2`` is one of ``_wrong_bigrams``, decided for this pair alone.
+
+        The ``safe`` level asks this only of the pairs around the suspects
+        its scan finds, so it need not build the whole table (a second of
+        start-up) that the token pass reads.
+        """
+        lex = self.lex
+        if lex.pair_known(w1, w2):
+            return False
+        return (
+            w1 in lex.syllables and any(self.is_target(v, w2) for v in self.variants(w1))
+        ) or (w2 in lex.syllables and any(self.is_target(w1, v) for v in self.variants(w2)))
+
+    def variants(self, word: str) -> frozenset[str]:
+        """``confusion_variants(word)``, cached: the neighbours of suspects repeat."""
+        found = self._variants.get(word)
+        if found is None:
+            if len(self._variants) > 100_000:
+                self._variants.clear()  # bounded memory
+            found = self._variants[word] = frozenset(confusion_variants(word))
+        return found
 
     def is_target(self, first: str, second: str) -> bool:
         """True when ``first second`` is a compound or a frequent bigram."""
@@ -896,8 +920,8 @@ class TyposStep(Step):
         scanner = _suspect_scanner(self.lexicon_path)
         if scanner is None:
             return
-        lex = self.corrector.lex
-        wrong = _wrong_bigrams(self.lexicon_path)
+        corrector = self.corrector
+        lex = corrector.lex
         for m in scanner.finditer(text):
             end = m.end()
             left = _LETTER_RUN_LEFT.search(text, max(0, m.start() - 8), m.start())
@@ -921,13 +945,13 @@ class TyposStep(Step):
                     edit = self._rare_word_edit(text, start, end)
                 if edit is not None:
                     yield edit
-            if prev and not known_prev and prev + " " + key in wrong:
+            if prev and not known_prev and corrector.confusable_pair(prev, key):
                 before = _BEFORE.search(text, max(0, start - 12), start)
                 if before is not None:
                     edit = self._compound_edit(text, before.start(1), before.end(1), start, end)
                     if edit is not None:
                         yield edit
-            if nxt and not known_next and key + " " + nxt in wrong:
+            if nxt and not known_next and corrector.confusable_pair(key, nxt):
                 after = _AFTER.match(text, end)
                 if after is not None:
                     edit = self._compound_edit(text, start, end, after.start(1), after.end())
