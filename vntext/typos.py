@@ -332,6 +332,10 @@ class _Corrector:
         self._nonword: dict[tuple[str, str, str, bool], tuple[str, float] | None] = {}
         self._rare: dict[str, tuple[str, ...]] = {}
         self._variants: dict[str, frozenset[str]] = {}
+        self._cands: dict[tuple[str, bool], tuple[tuple[str, int], ...]] = {}
+        self._pairs: dict[tuple[str, str], bool] = {}
+        # (suspect, word before, word after) the safe scan found nothing to do with
+        self.quiet: set[tuple[str, str, str]] = set()
         self.keys: dict[str, str] = {}  # token -> syllable_key(token): most tokens repeat
 
     # non-words ---------------------------------------------------------------
@@ -354,15 +358,9 @@ class _Corrector:
         own = lex.count(key)
         if (prev and lex.pair_known(prev, key)) or (nxt and lex.pair_known(key, nxt)):
             return None  # the token makes a known pair: it is a word here
-        # A valid syllable must be far rarer than its replacement (x100); an
-        # impossible one only needs a clearly better candidate (x50).
-        ratio = 50 if invalid else 100
         scored = []
-        for cand in _edits1(key):
-            if cand not in lex.syllables or cand in (prev, nxt) or not is_valid(cand, "classic"):
-                continue
-            n = lex.count(cand)
-            if n < max(100, ratio * own):
+        for cand, n in self._candidates(key, invalid):
+            if cand in (prev, nxt):
                 continue
             fits = (bool(prev) and lex.pair_known(prev, cand)) or (
                 bool(nxt) and lex.pair_known(cand, nxt)
@@ -417,6 +415,33 @@ class _Corrector:
         # No neighbour confirms the candidate: sure only when it dominates.
         conf = 0.92 if second * 100 <= best_n and not (prev and nxt) else 0.8
         return pool[0][2], conf
+
+    def _candidates(self, key: str, invalid: bool) -> tuple[tuple[str, int], ...]:
+        """Valid syllables one edit from ``key`` that are frequent enough, with their counts.
+
+        They depend on the word alone, so they are computed once per word
+        (a few hundred microseconds: every edit of it is looked up) and
+        only the neighbours are judged per occurrence.
+        """
+        found = self._cands.get((key, invalid))
+        if found is None:
+            lex = self.lex
+            # A valid syllable must be far rarer than its replacement (x100);
+            # an impossible one only needs a clearly better candidate (x50).
+            floor = max(100, (50 if invalid else 100) * lex.count(key))
+            found = tuple(
+                sorted(
+                    (cand, lex.count(cand))
+                    for cand in _edits1(key)
+                    if cand in lex.syllables
+                    and lex.count(cand) >= floor
+                    and is_valid(cand, "classic")
+                )
+            )
+            if len(self._cands) > 100_000:
+                self._cands.clear()  # bounded memory
+            self._cands[(key, invalid)] = found
+        return found
 
     # rare words ----------------------------------------------------------------
 
@@ -489,12 +514,17 @@ class _Corrector:
         its scan finds, so it need not build the whole table (a second of
         start-up) that the token pass reads.
         """
-        lex = self.lex
-        if lex.pair_known(w1, w2):
-            return False
-        return (
-            w1 in lex.syllables and any(self.is_target(v, w2) for v in self.variants(w1))
-        ) or (w2 in lex.syllables and any(self.is_target(w1, v) for v in self.variants(w2)))
+        found = self._pairs.get((w1, w2))
+        if found is None:
+            lex = self.lex
+            found = not lex.pair_known(w1, w2) and (
+                (w1 in lex.syllables and any(self.is_target(v, w2) for v in self.variants(w1)))
+                or (w2 in lex.syllables and any(self.is_target(w1, v) for v in self.variants(w2)))
+            )
+            if len(self._pairs) > 100_000:
+                self._pairs.clear()  # bounded memory
+            self._pairs[(w1, w2)] = found
+        return found
 
     def variants(self, word: str) -> frozenset[str]:
         """``confusion_variants(word)``, cached: the neighbours of suspects repeat."""
@@ -516,7 +546,7 @@ class _Corrector:
             return None
         found = []
         for pos, word in ((0, w1), (1, w2)):
-            for v in confusion_variants(word):
+            for v in sorted(self.variants(word)):
                 if self.is_target(*((v, w2) if pos == 0 else (w1, v))):
                     found.append((pos, v))
         if len(found) != 1:
@@ -922,36 +952,60 @@ class TyposStep(Step):
             return
         corrector = self.corrector
         lex = corrector.lex
+        quiet = corrector.quiet
+        if len(quiet) > 100_000:
+            quiet.clear()  # bounded memory
         for m in scanner.finditer(text):
             end = m.end()
             left = _LETTER_RUN_LEFT.search(text, max(0, m.start() - 8), m.start())
             start = left.start() if left else m.start()
-            key = syllable_key(text[start:end])
+            if not _is_word_at(text, start, end):
+                continue
+            # The scan matches suspects only, and they are lookup keys already.
+            key = text[start:end]
             prev = _word_before(text, start)
             nxt = _word_after(text, end)
+            context = (key, prev, nxt)
+            if context in quiet:
+                continue  # judged before, with nothing to do in these words
             # Most suspects are rare but right, and make a known pair with a
             # neighbour: then neither non-word nor rare-word applies, and the
             # compound rule only looks at the other pair.
             known_prev = bool(prev) and lex.pair_known(prev, key)
             known_next = bool(nxt) and lex.pair_known(key, nxt)
+            edit: Edit | None = None
             if not (known_prev or known_next) and lex.count(key) < 200:
-                edit = self._nonword_edit(text, start, end, False)
-                if edit is not None and _letters(edit.after) != _letters(key):
-                    # Only a fix of the marks (hửu -> hữu) replaces a real
-                    # syllable at the default level: a letter change of one
-                    # (nẻng phẩm -> nông phẩm) is left to the thorough level.
-                    edit = None
-                if edit is None:
-                    edit = self._rare_word_edit(text, start, end)
+                found = corrector.nonword(key, prev, nxt, False)
+                # Only a fix of the marks (hửu -> hữu) replaces a real syllable
+                # at the default level: a letter change of one (nẻng phẩm ->
+                # nông phẩm) is left to the thorough level.
+                if (
+                    found is not None
+                    and key not in (prev, nxt)
+                    and found[0] not in (prev, nxt)
+                    and _letters(found[0]) == _letters(key)
+                ):
+                    edit = Edit(start, end, found[0], "non-word", confidence=found[1])
+                if edit is None and corrector.rare_variants(key):
+                    word = corrector.rare_word(key, prev, nxt)
+                    if word is not None and word not in (prev, nxt) and key not in (prev, nxt):
+                        edit = Edit(start, end, word, "rare-word", confidence=0.93)
                 if edit is not None:
                     yield edit
-            if prev and not known_prev and corrector.confusable_pair(prev, key):
+            pair_before = bool(prev) and not known_prev and corrector.confusable_pair(prev, key)
+            pair_after = bool(nxt) and not known_next and corrector.confusable_pair(key, nxt)
+            if edit is None and not pair_before and not pair_after:
+                # Decided by these three words alone: the same words elsewhere
+                # need no second look.
+                quiet.add(context)
+                continue
+            if pair_before:
                 before = _BEFORE.search(text, max(0, start - 12), start)
                 if before is not None:
                     edit = self._compound_edit(text, before.start(1), before.end(1), start, end)
                     if edit is not None:
                         yield edit
-            if nxt and not known_next and corrector.confusable_pair(key, nxt):
+            if pair_after:
                 after = _AFTER.match(text, end)
                 if after is not None:
                     edit = self._compound_edit(text, start, end, after.start(1), after.end())
