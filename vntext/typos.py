@@ -10,8 +10,12 @@ Five rules, each an id in the trace with a confidence:
   one frequent mark or confusion variant makes a compound with a neighbour
   (``lắp rắp`` -> ``lắp ráp``, ``tầu ngầm`` -> ``tàu ngầm``);
 - ``compound``: a real word inside a known compound where a confusion-set
-  variant makes the compound (``sẳn sàng`` -> ``sẵn sàng`` at ``thorough``,
-  ``lãi xuất`` -> ``lãi suất`` at ``aggressive``);
+  variant makes the compound (``sẳn sàng`` -> ``sẵn sàng``, ``lãi xuất`` ->
+  ``lãi suất`` at ``aggressive``);
+
+At the default ``safe`` level the first three rules judge only the rare
+words a scan led by their rarest letter finds (``sẳn``, ``hửu``, ``rỏ``);
+``thorough`` looks at every token.
 - ``stray-letter``: a lower-case letter typed twice in front of an acronym
   (``aANTT`` -> ``ANTT``);
 - ``duplicate-word``: a word typed twice that Vietnamese never doubles
