@@ -48,10 +48,53 @@ def test_levels_are_ordered() -> None:
     assert fix_typos(text, "aggressive") == "ngân hàng giảm lãi suất, các chỉ số bảo đảm"
 
 
-def test_rare_words_wait_for_the_thorough_level() -> None:
+def test_rare_words_of_common_letters_wait_for_the_thorough_level() -> None:
+    # ``tầu`` and ``rắp`` have no letter rare enough to lead the safe level's scan.
     text = "hạm đội tầu ngầm, nhà máy lắp rắp"
     assert fix_typos(text) == text
     assert explain(text, THOROUGH) == [("rare-word", "tầu", "tàu"), ("rare-word", "rắp", "ráp")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("quân đội sẳn sàng chiến đấu", [("compound", "sẳn", "sẵn")]),
+        ("sẳn sàng ra đi", [("compound", "sẳn", "sẵn")]),  # at the start of the text
+        ("một bí ẫn lớn", [("compound", "ẫn", "ẩn")]),
+        ("một khác biệt rỏ ràng.", [("non-word", "rỏ", "rõ")]),
+        ("công ty sở hửu nhà máy", [("non-word", "hửu", "hữu")]),
+        ("họ theo dỏi sát", [("non-word", "dỏi", "dõi")]),
+        ("trong buổi triễn lãm", [("non-word", "triễn", "triển")]),
+        ("nhà cần sửa chửa ngay", [("rare-word", "chửa", "chữa")]),
+    ],
+)
+def test_safe_level_scans_for_suspects_with_a_rare_letter(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    # hỏi/ngã slips: the written word is rare, and its rarest letter leads the scan.
+    assert explain(text) == expected
+    assert explain(text, THOROUGH) == expected  # the same decision as the token pass
+
+
+def test_safe_scan_leaves_rare_but_right_words_alone() -> None:
+    text = (
+        "Sẳn sàng, SẲN SÀNG, http://vd.vn/sẳn-sàng, sẳn@vd.vn, sẳn-sàng, sẳn_sàng, "
+        "r\u00adỏ ràng, Hửu Lũng, nhũng nhiễu, phẫn nộ, đẫm máu, quặng sắt, bỡ ngỡ, "
+        "lỵ sở, kè đá, đẻ trứng, cõi lòng, bĩu môi, mỹ phẩm, kỹ sư, tỷ lệ, vỗ tay, "
+        "lẩn tránh, trỗi dậy, sặc sỡ, lỗ chỗ, chễm chệ, thẫn thờ, ngỡ ngàng, ủ rũ, "
+        "dẻo dai, sẵn sàng, rõ ràng, sở hữu, theo dõi, cái rỏ, 1.000 rỏ, TP.HCM"
+    )
+    for level in ("safe", "thorough"):
+        assert fix_typos(text, level) == text
+
+
+def test_letter_fix_yields_to_a_more_frequent_confusion() -> None:
+    # "chia xẽ" is "chia sẻ" misspelt: "chia rẽ" is a compound one letter
+    # away, but the writer more likely confused s/x (sẽ is far more frequent).
+    for level in ("safe", "thorough"):
+        assert fix_typos("phải chia xẽ nợ", level) == "phải chia xẽ nợ"
+    aggressive = explain("phải chia xẽ nợ", SAFE.replace(typo_threshold="aggressive"))
+    assert ("non-word", "xẽ", "rẽ") not in aggressive
 
 
 def test_rare_word_needs_a_confirming_neighbour() -> None:
@@ -81,6 +124,7 @@ _WORDS = [
     "của", "và", "nghành", "tiêp", "tục", "lãi", "xuất", "suất", "aANTT", "ANTT", "từ",
     "Hà", "Nội", "bảm", "đảm", "bảo", "1.000", "http://a.vn", "x@y.vn", "phuơng", "án",
     "mRNA", "e", "ê", "ư", "o", "hoà", "Qúa", "k", "ngh", "q", "tầu", "ngầm", "lắp", "rắp",
+    "sẳn", "sàng", "rỏ", "ràng", "hửu", "ẫn", "bí", "Sẳn",
 ]
 _SEPS = [" ", "  ", ", ", ".\n", "\t", "", "-", "/"]
 

@@ -10,8 +10,8 @@ Six rules, each an id in the trace with a confidence:
   one frequent mark or confusion variant makes a compound with a neighbour
   (``lắp rắp`` -> ``lắp ráp``, ``tầu ngầm`` -> ``tàu ngầm``);
 - ``compound``: a real word inside a known compound where a confusion-set
-  variant makes the compound (``sẳn sàng`` -> ``sẵn sàng`` at ``thorough``,
-  ``lãi xuất`` -> ``lãi suất`` at ``aggressive``);
+  variant makes the compound (``sẳn sàng`` -> ``sẵn sàng``, ``lãi xuất`` ->
+  ``lãi suất`` at ``aggressive``);
 - ``glued-words`` (``thorough``): two words typed without the space between
   them, split where the counts say (``córất`` -> ``có rất``); loan words
   written as one (``ôtô``) stay;
@@ -19,6 +19,10 @@ Six rules, each an id in the trace with a confidence:
   (``aANTT`` -> ``ANTT``);
 - ``duplicate-word``: a word typed twice that Vietnamese never doubles
   (``của của`` -> ``của``), keeping reduplications (``từ từ``, ``nhà nhà``).
+
+At the default ``safe`` level ``non-word``, ``rare-word`` and ``compound``
+judge only the rare words a scan led by their rarest letter finds (``sẳn``,
+``hửu``, ``rỏ``); ``thorough`` looks at every token.
 
 >>> fix_typos("Ngành nghành, tiêp tục trả lãi xuất của của aANTT.")
 'Ngành ngành, tiếp tục trả lãi xuất của ANTT.'
@@ -32,9 +36,11 @@ another lower-case Vietnamese syllable, and only when the evidence clears the
 
 Speed: the default level finds work with compiled regular expressions led by
 a literal (words with an impossible structure, doubled words, a letter glued
-to capitals), so clean text costs a few scans in C. The ``thorough`` level
-also looks up every token in the syllable counts to find rare syllables and
-wrong bigrams, which is ten times slower.
+to capitals) and one led by a class of rare letters (the rare words the
+token pass would judge, keyed by their rarest letter: ``sẳn``, ``hửu``), so
+clean text costs a few scans in C. The ``thorough`` level instead looks up
+every token in the syllable counts to find rare syllables and wrong bigrams
+wherever they are, which is ten times slower.
 """
 
 from __future__ import annotations
@@ -342,6 +348,11 @@ class _Corrector:
         self.min_confidence = min_confidence
         self._nonword: dict[tuple[str, str, str, bool], tuple[str, float] | None] = {}
         self._rare: dict[str, tuple[str, ...]] = {}
+        self._variants: dict[str, frozenset[str]] = {}
+        self._cands: dict[tuple[str, bool], tuple[tuple[str, int], ...]] = {}
+        self._pairs: dict[tuple[str, str], bool] = {}
+        # (suspect, word before, word after) the safe scan found nothing to do with
+        self.quiet: set[tuple[str, str, str]] = set()
         self.keys: dict[str, str] = {}  # token -> syllable_key(token): most tokens repeat
 
     # non-words ---------------------------------------------------------------
@@ -364,15 +375,9 @@ class _Corrector:
         own = lex.count(key)
         if (prev and lex.pair_known(prev, key)) or (nxt and lex.pair_known(key, nxt)):
             return None  # the token makes a known pair: it is a word here
-        # A valid syllable must be far rarer than its replacement (x100); an
-        # impossible one only needs a clearly better candidate (x50).
-        ratio = 50 if invalid else 100
         scored = []
-        for cand in _edits1(key):
-            if cand not in lex.syllables or cand in (prev, nxt) or not is_valid(cand, "classic"):
-                continue
-            n = lex.count(cand)
-            if n < max(100, ratio * own):
+        for cand, n in self._candidates(key, invalid):
+            if cand in (prev, nxt):
                 continue
             fits = (bool(prev) and lex.pair_known(prev, cand)) or (
                 bool(nxt) and lex.pair_known(cand, nxt)
@@ -400,6 +405,9 @@ class _Corrector:
                 not fitting
                 and len(letter_fit) == 1
                 and self._makes_compound(letter_fit[0][2], prev, nxt)
+                # "chia xẽ" is "chia sẻ" misspelt, not "chia rẽ": a writer who
+                # confuses s/x more likely meant the more frequent sẽ/sẻ.
+                and not any(lex.count(v) > letter_fit[0][1] for v in confusion_variants(key))
             ):
                 fitting = letter_fit
         if fitting:
@@ -424,6 +432,33 @@ class _Corrector:
         # No neighbour confirms the candidate: sure only when it dominates.
         conf = 0.92 if second * 100 <= best_n and not (prev and nxt) else 0.8
         return pool[0][2], conf
+
+    def _candidates(self, key: str, invalid: bool) -> tuple[tuple[str, int], ...]:
+        """Valid syllables one edit from ``key`` that are frequent enough, with their counts.
+
+        They depend on the word alone, so they are computed once per word
+        (a few hundred microseconds: every edit of it is looked up) and
+        only the neighbours are judged per occurrence.
+        """
+        found = self._cands.get((key, invalid))
+        if found is None:
+            lex = self.lex
+            # A valid syllable must be far rarer than its replacement (x100);
+            # an impossible one only needs a clearly better candidate (x50).
+            floor = max(100, (50 if invalid else 100) * lex.count(key))
+            found = tuple(
+                sorted(
+                    (cand, lex.count(cand))
+                    for cand in _edits1(key)
+                    if cand in lex.syllables
+                    and lex.count(cand) >= floor
+                    and is_valid(cand, "classic")
+                )
+            )
+            if len(self._cands) > 100_000:
+                self._cands.clear()  # bounded memory
+            self._cands[(key, invalid)] = found
+        return found
 
     # rare words ----------------------------------------------------------------
 
@@ -489,6 +524,34 @@ class _Corrector:
 
     # real-word errors in compounds ----------------------------------------------
 
+    def confusable_pair(self, w1: str, w2: str) -> bool:
+        """True when ``w1 w2`` is one of ``_wrong_bigrams``, decided for this pair alone.
+
+        The ``safe`` level asks this only of the pairs around the suspects
+        its scan finds, so it need not build the whole table (a second of
+        start-up) that the token pass reads.
+        """
+        found = self._pairs.get((w1, w2))
+        if found is None:
+            lex = self.lex
+            found = not lex.pair_known(w1, w2) and (
+                (w1 in lex.syllables and any(self.is_target(v, w2) for v in self.variants(w1)))
+                or (w2 in lex.syllables and any(self.is_target(w1, v) for v in self.variants(w2)))
+            )
+            if len(self._pairs) > 100_000:
+                self._pairs.clear()  # bounded memory
+            self._pairs[(w1, w2)] = found
+        return found
+
+    def variants(self, word: str) -> frozenset[str]:
+        """``confusion_variants(word)``, cached: the neighbours of suspects repeat."""
+        found = self._variants.get(word)
+        if found is None:
+            if len(self._variants) > 100_000:
+                self._variants.clear()  # bounded memory
+            found = self._variants[word] = frozenset(confusion_variants(word))
+        return found
+
     def is_target(self, first: str, second: str) -> bool:
         """True when ``first second`` is a compound or a frequent bigram."""
         return self.lex.is_word(first + " " + second) or self.lex.bigram(first, second) >= 5
@@ -500,7 +563,7 @@ class _Corrector:
             return None
         found = []
         for pos, word in ((0, w1), (1, w2)):
-            for v in confusion_variants(word):
+            for v in sorted(self.variants(word)):
                 if self.is_target(*((v, w2) if pos == 0 else (w1, v))):
                     found.append((pos, v))
         if len(found) != 1:
@@ -585,6 +648,103 @@ def _compound_seconds(lexicon_path: str | None) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in seconds.items()}
 
 
+#: A scanned suspect's rarest letter must be at most this frequent (per
+#: 10,000 letters of the syllable counts) for the ``safe`` level to look for
+#: it. The scan is led by a class of these letters, so its cost grows with
+#: how often they occur: see _suspect_scanner and docs/typos.md.
+SUSPECT_ANCHOR_LIMIT = 15.0
+
+
+@cache
+def _suspects(lexicon_path: str | None) -> frozenset[str]:
+    """Attested syllables the token pass could replace: the ones worth a scan at ``safe``.
+
+    Rare syllables (fewer than 200 in 16.5M tokens) with a Vietnamese mark
+    (``rare-word``, and ``non-word`` for the all but unattested), and words
+    100 times rarer than one of their confusion variants (the sure tier of
+    ``compound``: ``dộng`` in ``hành dộng``). A superset: the decisions
+    are the token pass's, on the few words the scan finds.
+
+    >>> {"rắp", "sẳn", "tầu"} <= _suspects(None), "ráp" in _suspects(None)
+    (True, False)
+    """
+    lex = load_lexicon(lexicon_path)
+    found: set[str] = set()
+    for syllable in lex.syllables:
+        if not any(c in _MARKED for c in syllable):
+            continue
+        own = lex.count(syllable)
+        if own < 200 or any(
+            lex.count(v) >= 100 * max(1, own) for v in confusion_variants(syllable)
+        ):
+            found.add(syllable)
+    return frozenset(found)
+
+
+def _letter_frequencies(lexicon_path: str | None) -> dict[str, float]:
+    """Letter -> occurrences per 10,000 letters, from the syllable counts."""
+    counts: dict[str, int] = {}
+    for syllable, n in load_lexicon(lexicon_path).unigrams.items():
+        for c in syllable:
+            counts[c] = counts.get(c, 0) + n
+    total = sum(counts.values()) or 1
+    return {c: n * 1e4 / total for c, n in counts.items()}
+
+
+def _alternation(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+@cache
+def _suspect_scanner(lexicon_path: str | None) -> re.Pattern[str] | None:
+    """One regex that matches the suspects as whole lower-case words, led by a rare letter.
+
+    Looking up every token costs a Python object per token (the
+    ``thorough`` level: 3 MB/s). Instead each suspect is keyed by its
+    rarest letter (``ẳ`` in ``sẳn``; ``ắ`` in ``rắp``), and the scan starts on
+    the class of those letters: the C scanner tests one class per character
+    and, where a letter of it stands, walks a trie of what may follow, then
+    checks with a look-behind what comes before it. Python only sees
+    suspects. Suspects whose rarest letter is common (``tầu``: ``ầ`` is in
+    ``đầu``) are left to the ``thorough`` level: keying them would make the
+    scan stop at too many places (``SUSPECT_ANCHOR_LIMIT``).
+
+    >>> [m.group() for m in _suspect_scanner(None).finditer("Sẳn sàng, sẳn sàng, hẳn")]
+    ['ẳn']
+    """
+    freq = _letter_frequencies(lexicon_path)
+    # anchor letter -> text after it -> prefix length -> prefixes
+    groups: dict[str, dict[str, dict[int, set[str]]]] = {}
+    for word in _suspects(lexicon_path):
+        i = min(range(len(word)), key=lambda j: (freq.get(word[j], 0.0), j))
+        anchor = word[i]
+        if freq.get(anchor, 0.0) > SUSPECT_ANCHOR_LIMIT:
+            continue
+        by_rest = groups.setdefault(anchor, {})
+        by_rest.setdefault(word[i + 1 :], {}).setdefault(i, set()).add(word[:i])
+    if not groups:
+        return None
+
+    def trie(rests: dict[str, dict[int, set[str]]], anchor: str, done: str) -> str:
+        """Pattern for what follows ``anchor + done``, ending at the end of a suspect."""
+        parts = []
+        ends = rests.get(done)
+        if ends is not None:
+            # The whole word is prefix + anchor + done: check the prefix behind.
+            looks = []
+            for n, prefixes in sorted(ends.items()):
+                body = _alternation(sorted(re.escape(p) for p in prefixes)) if n else ""
+                looks.append(f"(?<=(?<!\\w){body}{re.escape(anchor + done)})")
+            parts.append("(?!\\w)" + _alternation(looks))
+        nexts = sorted({r[len(done)] for r in rests if len(r) > len(done) and r.startswith(done)})
+        for c in nexts:
+            parts.append(re.escape(c) + trie(rests, anchor, done + c))
+        return _alternation(parts)
+
+    body = "|".join(re.escape(a) + trie(rests, a, "") for a, rests in sorted(groups.items()))
+    return re.compile(f"(?:{body})")
+
+
 def _is_word_at(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` is a whole word, not part of a URL, e-mail or code."""
     if start > 0:
@@ -637,6 +797,8 @@ class TyposStep(Step):
         yield from self._structural_nonwords(text)
         if self.thorough:
             yield from self._token_pass(text)
+        else:
+            yield from self._scanned_pass(text)
 
     # rules ---------------------------------------------------------------------
 
@@ -802,21 +964,10 @@ class TyposStep(Step):
                 and prev.end() + 1 == m.start()
                 and text[prev.end()] == " "
                 and pkey + " " + key in wrong
-                and _is_word_at(text, prev.start(), m.end())
             ):
-                before = _word_before(text, prev.start())
-                after = _word_after(text, m.end())
-                found = corrector.compound(pkey, key, before, after)
-                if (
-                    found is not None
-                    and found[1] not in (pkey, key, before, after)
-                    # a grammatical word is too frequent to be a confusion
-                    # (``công sức của và`` is not ``cửa và``)
-                    and (pkey if found[0] == 0 else key) not in _function_words()
-                ):
-                    pos, v, conf = found
-                    span = prev if pos == 0 else m
-                    yield Edit(span.start(), span.end(), v, "compound", confidence=conf)
+                edit = self._compound_edit(text, prev.start(), prev.end(), m.start(), m.end())
+                if edit is not None:
+                    yield edit
             prev = m
             pkey = key
 
@@ -860,6 +1011,99 @@ class TyposStep(Step):
         else:
             return None
         return Edit(start + i, start + i, " ", "glued-words", confidence=conf)
+
+    def _scanned_pass(self, text: str) -> Iterator[Edit]:
+        """The token pass's rules on the suspects a scan finds (``safe`` level).
+
+        ``_suspect_scanner`` finds, in C, the few words the token pass could
+        replace whose rarest letter is rare enough to lead a scan; each is
+        then judged exactly as the token pass judges it, with the word
+        before and the word after as its possible compound partners.
+        """
+        scanner = _suspect_scanner(self.lexicon_path)
+        if scanner is None:
+            return
+        corrector = self.corrector
+        lex = corrector.lex
+        quiet = corrector.quiet
+        if len(quiet) > 100_000:
+            quiet.clear()  # bounded memory
+        for m in scanner.finditer(text):
+            end = m.end()
+            left = _LETTER_RUN_LEFT.search(text, max(0, m.start() - 8), m.start())
+            start = left.start() if left else m.start()
+            if not _is_word_at(text, start, end):
+                continue
+            # The scan matches suspects only, and they are lookup keys already.
+            key = text[start:end]
+            prev = _word_before(text, start)
+            nxt = _word_after(text, end)
+            context = (key, prev, nxt)
+            if context in quiet:
+                continue  # judged before, with nothing to do in these words
+            # Most suspects are rare but right, and make a known pair with a
+            # neighbour: then neither non-word nor rare-word applies, and the
+            # compound rule only looks at the other pair.
+            known_prev = bool(prev) and lex.pair_known(prev, key)
+            known_next = bool(nxt) and lex.pair_known(key, nxt)
+            edit: Edit | None = None
+            if not (known_prev or known_next) and lex.count(key) < 200:
+                found = corrector.nonword(key, prev, nxt, False)
+                # Only a fix of the marks (hửu -> hữu) replaces a real syllable
+                # at the default level: a letter change of one (nẻng phẩm ->
+                # nông phẩm) is left to the thorough level.
+                if (
+                    found is not None
+                    and key not in (prev, nxt)
+                    and found[0] not in (prev, nxt)
+                    and _letters(found[0]) == _letters(key)
+                ):
+                    edit = Edit(start, end, found[0], "non-word", confidence=found[1])
+                if edit is None and corrector.rare_variants(key):
+                    word = corrector.rare_word(key, prev, nxt)
+                    if word is not None and word not in (prev, nxt) and key not in (prev, nxt):
+                        edit = Edit(start, end, word, "rare-word", confidence=0.93)
+                if edit is not None:
+                    yield edit
+            pair_before = bool(prev) and not known_prev and corrector.confusable_pair(prev, key)
+            pair_after = bool(nxt) and not known_next and corrector.confusable_pair(key, nxt)
+            if edit is None and not pair_before and not pair_after:
+                # Decided by these three words alone: the same words elsewhere
+                # need no second look.
+                quiet.add(context)
+                continue
+            if pair_before:
+                before = _BEFORE.search(text, max(0, start - 12), start)
+                if before is not None:
+                    edit = self._compound_edit(text, before.start(1), before.end(1), start, end)
+                    if edit is not None:
+                        yield edit
+            if pair_after:
+                after = _AFTER.match(text, end)
+                if after is not None:
+                    edit = self._compound_edit(text, start, end, after.start(1), after.end())
+                    if edit is not None:
+                        yield edit
+
+    def _compound_edit(self, text: str, s1: int, e1: int, s2: int, e2: int) -> Edit | None:
+        """The ``compound`` fix of the pair of words ``text[s1:e1] text[s2:e2]``, if any."""
+        w1, w2 = text[s1:e1], text[s2:e2]
+        if not (w1.islower() and w2.islower()) or not _is_word_at(text, s1, e2):
+            return None
+        k1, k2 = syllable_key(w1), syllable_key(w2)
+        before = _word_before(text, s1)
+        after = _word_after(text, e2)
+        found = self.corrector.compound(k1, k2, before, after)
+        if (
+            found is None
+            or found[1] in (k1, k2, before, after)
+            # a grammatical word is too frequent to be a confusion
+            # (``công sức của và`` is not ``cửa và``)
+            or (k1 if found[0] == 0 else k2) in _function_words()
+        ):
+            return None
+        pos, v, conf = found
+        return Edit(*((s1, e1) if pos == 0 else (s2, e2)), v, "compound", confidence=conf)
 
     def _rare_word_edit(self, text: str, start: int, end: int) -> Edit | None:
         token = text[start:end]
