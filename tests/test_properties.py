@@ -94,6 +94,8 @@ any_text = st.one_of(arbitrary, messy_vietnamese, dense)
 @example("aïÌ\x80")  # two layers: UTF-8 misread over VNI, both undone in one run
 @example("\u200c\u200cͰ")  # a run of joiners is judged by what is around the whole run
 @example("trụ sở của  của công ty")  # whitespace runs before typos
+@example("0 … ")  # an ellipsis before trailing spaces ends its line
+@example("0Ð\u034f")  # an Ð carrying an invisible mark is judged as a look-alike too
 def test_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once) == once

@@ -483,6 +483,11 @@ def _edits(text: str, pats: _Patterns) -> list[Edit]:
                 or unicodedata2.category(base) == "Zs"
             )
             after, rule = _fix_sequence(text[start:end], pats, latin)
+            b = text[start]
+            if b in _LOOKALIKES and after.startswith(b) and _is_vietnamese_d(text, start):
+                # an Ð carrying marks or invisible characters is judged too,
+                # as it will be once they are gone
+                after = _LOOKALIKES[b] + after[1:]
             edits.append(Edit(start, end, after, rule))
         prev_end = end
     if pats.decoration.search(text):

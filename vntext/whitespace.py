@@ -221,6 +221,8 @@ def _space_before_punctuation(
             end = e + 1
             while end < n and text[end] in ".…":
                 end += 1
+            while end < n and text[end] in " \t":
+                end += 1  # trailing spaces go in this same run
             if end < n and text[end] not in "\n”’\"')]}":
                 return None  # a spaced ellipsis inside a sentence: "nói … rồi"
     return (s, 2, e, "", "space-before-punctuation")
