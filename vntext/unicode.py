@@ -259,6 +259,7 @@ class _Patterns:
             f"|(?P<rm>[{removable}]+)"
         )
         self.combining = re.compile(f"[{comb}]")
+        self.mark_sequence = re.compile(f".[{comb}]+", re.DOTALL)
         self.control = re.compile(f"[{_CONTROLS}]")
         self.removable = re.compile(f"[{removable}]")
         # Next to Latin text, a space, a line break or a control character,
@@ -428,14 +429,18 @@ _READ_ETH_AS_D = str.maketrans(_LOOKALIKES)
 
 
 def _as_output(text: str) -> str:
-    """``text`` roughly as the step leaves it: NFC, without the characters it removes."""
-    removable = _patterns(bmp_only=False).removable
+    """``text`` roughly as the step leaves it: NFC, without the characters it
+    removes, marks NFC could not compose put in Vietnamese order (``À̆`` is
+    ``Ằ``)."""
+    pats = _patterns(bmp_only=False)
     plain: str = unicodedata2.normalize(
         "NFC",
         "".join(
-            c for c in text if unicodedata2.category(c) != "Cf" and not removable.match(c)
+            c for c in text if unicodedata2.category(c) != "Cf" and not pats.removable.match(c)
         ),
     )
+    if pats.combining.search(plain):
+        plain = pats.mark_sequence.sub(lambda m: _fix_sequence(m.group(), pats, True)[0], plain)
     return plain
 
 
