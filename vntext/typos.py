@@ -767,6 +767,12 @@ class TyposStep(Step):
         self.min_confidence, self.thorough = LEVELS[config.typo_threshold]
         self.corrector = _corrector(config.lexicon, self.min_confidence)
         self.lexicon_path = config.lexicon
+        # Build the scans now, not on the first text: worker processes forked
+        # from a process holding this step inherit them instead of each
+        # building its own (about 0.1 s of CPU apiece).
+        _function_duplicates()
+        if not self.thorough:
+            _suspect_scanner(self.lexicon_path)
 
     def apply(self, text: str, changes: list[Change] | None) -> str:
         # Words split apart by ``glued-words`` are new neighbours for the other
