@@ -130,7 +130,7 @@ _LETTER_RUN_LEFT = re.compile(f"[{_L}]*$")
 _LETTER_RUN_RIGHT = re.compile(f"[{_L}]*")
 # Capitals are rarer than lower case, so the scan starts on them. It is led
 # by a class, so it runs only on texts where _may_have_stray_letter finds a
-# lower-case letter before its own capital.
+# lower-case letter before two capitals.
 _STRAY = re.compile("[A-ZĐ](?=[A-ZĐ])(?<=[a-zđ].)")
 _MAY_STRAY = regex.compile("[A-Z](?<=[a-z].)(?=[A-Z])")
 _CAPS = re.compile("[A-ZĐ0-9.]*")
