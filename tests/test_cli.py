@@ -608,6 +608,27 @@ def test_removed_lines_in_txt_count_file_lines(tmp_path: Path, monkeypatch: pyte
     assert [json.loads(x)["line"] for x in removed.read_text().splitlines()] == [3, 8]
 
 
+def test_removed_lines_of_a_second_look_count_input_lines(tmp_path: Path) -> None:
+    # A photo story's captions go only once the copies that made it a story
+    # are gone: a second round of the captions step, mapped back to the input.
+    t = "Mưa lớn gây ngập nhiều tuyến phố ở Hà Nội"
+    p = ("Sáng nay mưa lớn kéo dài khiến nhiều tuyến phố ngập sâu, nhiều xe chết máy "
+         "giữa đường và người dân phải dắt bộ rất vất vả trong nhiều giờ liền.")
+    src = tmp_path / "a.txt"
+    src.write_text(f"{p}\n" + f"{t}\n" * 4 + f"{t} |\n" * 2 + f"{t} :\nTheo TTXVN\n", "utf-8")
+    removed, trace = tmp_path / "rm.jsonl", tmp_path / "t.jsonl"
+    assert run(["clean", str(src), "-o", str(tmp_path / "o.txt"), "--removed", str(removed),
+                "--trace", str(trace), "-q", "--no-progress", "--only", "captions"]) == 0
+    rows = [json.loads(x) for x in removed.read_text("utf-8").splitlines()]
+    assert [(r["line"], r["rule"]) for r in rows] == [
+        (3, "duplicate"), (4, "duplicate"), (5, "duplicate"), (9, "source"),
+        (6, "trailing-pipe"), (7, "trailing-pipe"),
+    ]
+    changes = [Change.from_dict(c) for c in json.loads(trace.read_text("utf-8"))["changes"]]
+    assert {c.round for c in changes} == {0, 1}
+    assert apply_changes(src.read_text("utf-8"), changes) == (tmp_path / "o.txt").read_text("utf-8")
+
+
 def test_progress_bar_and_its_absence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: Any) -> None:
     src = jsonl(tmp_path / "in.jsonl", [{"text": RAW}] * 10)
