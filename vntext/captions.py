@@ -50,7 +50,7 @@ from typing import NamedTuple
 
 from vntext.config import Config
 from vntext.pipeline import Step
-from vntext.trace import Change, Edit, apply_edits
+from vntext.trace import Change, Edit, apply_rounds
 
 __all__ = [
     "LINE_LABELS",
@@ -1610,8 +1610,6 @@ def classify_lines(
     return _labels(text, _analyse(text, _cuesets(extra), strip_datelines), frozenset(keep))
 
 
-#: A document is judged at most this many times in one run (see :func:`_strip`).
-_LOOKS = 3
 
 
 def _removal_edits(text: str, a: _Analysis | None, keep: frozenset[str]) -> list[Edit]:
@@ -1700,12 +1698,12 @@ def _strip(
     documents a second look never found more; on pages of little but junk it
     does. :func:`classify_lines` reports the first look.
     """
-    for look in range(_LOOKS):
-        edits = _removal_edits(text, _analyse(text, cuesets, strip_datelines), keep)
-        if not edits:
-            break
-        text = apply_edits(text, edits, "captions", changes, look)
-    return text
+    return apply_rounds(
+        text,
+        lambda t: _removal_edits(t, _analyse(t, cuesets, strip_datelines), keep),
+        "captions",
+        changes,
+    )
 
 
 def _parse_keep(value: str) -> frozenset[str]:

@@ -58,7 +58,7 @@ import unicodedata2
 from vntext.charsets import SLOPPY_CP1252, _decode_sequences, table
 from vntext.config import Config
 from vntext.pipeline import Step
-from vntext.trace import Change, Edit, apply_edits
+from vntext.trace import Change, Edit, apply_rounds
 from vntext.unicode import REMOVABLE
 from vntext.vietnamese import VIETNAMESE_LETTERS, is_syllable, syllable_count
 
@@ -1011,18 +1011,9 @@ def repair_encodings(text: str, changes: list[Change] | None = None) -> str:
     'Việt Nam & Việt Nam, https://x.vn/?a=1&amp;b=2'
     """
     # A repair can uncover another layer (UTF-8 misread over VNI: ``aïÌ\x80``
-    # is ``aï̀``, VNI ``ạ̀``): judge the result again, as a second run would,
-    # so that one run is enough. Clean repaired text costs one quick check.
-    for layer in range(_LAYERS):
-        edits = _edits(text)
-        if not edits:
-            break
-        text = apply_edits(text, edits, "encodings", changes, layer)
-    return text
-
-
-#: At most this many layers of misreading are undone in one run.
-_LAYERS = 3
+    # is ``aï̀``, VNI ``ạ̀``): the result is judged again, in rounds. Clean
+    # repaired text costs one quick check.
+    return apply_rounds(text, _edits, "encodings", changes)
 
 
 class EncodingsStep(Step):

@@ -25,11 +25,19 @@ Change(step='tones', rule='misplaced', start=0, end=3, before='QÃºa', after='QuÃ
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["LINE_CLASSES", "Change", "Cleaned", "Edit", "apply_changes", "apply_edits"]
+__all__ = [
+    "LINE_CLASSES",
+    "Change",
+    "Cleaned",
+    "Edit",
+    "apply_changes",
+    "apply_edits",
+    "apply_rounds",
+]
 
 #: Classes of non-body lines. A change removing a whole line carries one of
 #: these in its ``label``; :attr:`Cleaned.removed_lines` selects them.
@@ -161,6 +169,46 @@ def apply_edits(
         return text
     parts.append(text[pos:])
     return "".join(parts)
+
+
+#: A step looks at its own output at most this many times in one run.
+ROUNDS = 3
+
+
+def apply_rounds(
+    text: str,
+    find: Callable[[str], Sequence[Edit]],
+    step: str,
+    changes: list[Change] | None,
+    again: Callable[[Sequence[Edit]], bool] | None = None,
+) -> str:
+    """Apply ``find(text)``'s edits, then look again at the result, as a second run would.
+
+    A step whose edits can uncover more work for itself (a layer of
+    misreading under another, lines given new neighbours by a removal, words
+    split apart) applies them in rounds, each recorded with its ``round``,
+    until a round finds nothing or changes nothing, or ``again(edits)`` says
+    the last round cannot have uncovered more: one run is then enough
+    (idempotence), and the trace still replays round by round.
+
+    Removing ``()`` from ``a(())b`` leaves another ``()``, removed in a second round:
+
+    >>> changes: list[Change] = []
+    >>> pair = lambda t: [Edit(t.find("()"), t.find("()") + 2, "", "pair")] if "()" in t else []
+    >>> apply_rounds("a(())b", pair, "s", changes)
+    'ab'
+    >>> [(c.round, c.start) for c in changes], apply_changes("a(())b", changes)
+    ([(0, 2), (1, 1)], 'ab')
+    """
+    for rnd in range(ROUNDS):
+        edits = find(text)
+        if not edits:
+            break
+        new = apply_edits(text, edits, step, changes, rnd)
+        if new is text or (again is not None and not again(edits)):
+            return new
+        text = new
+    return text
 
 
 def apply_changes(text: str, changes: Sequence[Change]) -> str:

@@ -64,7 +64,7 @@ from vntext.lexicon import (
 )
 from vntext.pipeline import Step
 from vntext.syllable import is_valid
-from vntext.trace import Change, Edit, apply_edits
+from vntext.trace import Change, Edit, apply_rounds
 
 __all__ = ["LEVELS", "TyposStep", "confusion_variants", "fix_typos"]
 
@@ -167,8 +167,6 @@ def _function_duplicates() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
 
 
 _TOKEN = re.compile(f"[{_L}]+")
-#: The text is looked at this many times at most in one run (see TyposStep.apply).
-_LOOKS = 3
 #: Glued words: a token this long at least, seen at most this often as one
 #: spelling, whose two parts are each seen this often.
 _MIN_GLUED = 4
@@ -778,22 +776,26 @@ class TyposStep(Step):
         # Words split apart by ``glued-words`` are new neighbours for the other
         # rules (``vàcủa của`` holds a doubled word once split), so the text
         # is looked at again after a split, as a second run would.
-        for look in range(_LOOKS):
-            edits = [e for e in self._edits(text) if e.confidence >= self.min_confidence]
-            if not edits:
-                break
-            # At one span, a rare word goes after the other rules of the token pass.
-            edits.sort(key=lambda e: (e.start, e.end, e.rule == "rare-word"))
-            kept: list[Edit] = []
-            end = -1
-            for e in edits:
-                if e.start >= end:
-                    kept.append(e)
-                    end = e.end
-            text = apply_edits(text, kept, self.name, changes, look)
-            if not any(e.rule == "glued-words" for e in kept):
-                break
-        return text
+        return apply_rounds(
+            text,
+            self._sure_edits,
+            self.name,
+            changes,
+            again=lambda edits: any(e.rule == "glued-words" for e in edits),
+        )
+
+    def _sure_edits(self, text: str) -> list[Edit]:
+        """The edits sure enough for the level, sorted, without overlaps."""
+        edits = [e for e in self._edits(text) if e.confidence >= self.min_confidence]
+        # At one span, a rare word goes after the other rules of the token pass.
+        edits.sort(key=lambda e: (e.start, e.end, e.rule == "rare-word"))
+        kept: list[Edit] = []
+        end = -1
+        for e in edits:
+            if e.start >= end:
+                kept.append(e)
+                end = e.end
+        return kept
 
     def _edits(self, text: str) -> Iterator[Edit]:
         yield from self._stray_letters(text)
