@@ -149,9 +149,15 @@ def glued_needs_space(text: str, i: int, spaced: Container[int] = ()) -> bool:
         return False
     if not (_has_vietnamese_mark(before) or _has_vietnamese_mark(after)):
         return False
-    chunk_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
-    chunk_end = min(x for x in (text.find(" ", i), text.find("\n", i), len(text)) if x >= 0)
+    chunk_start, chunk_end = _chunk(text, i, i)
     return _URLISH.search(text, chunk_start, chunk_end) is None
+
+
+def _chunk(text: str, start: int, end: int) -> tuple[int, int]:
+    """The run of non-space characters around ``text[start:end]`` (a URL, a file name...)."""
+    chunk_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    found = (text.find(" ", end), text.find("\n", end))
+    return chunk_start, min([x for x in found if x >= 0], default=len(text))
 
 
 def number_needs_space(text: str, i: int) -> bool:
@@ -186,8 +192,7 @@ def number_needs_space(text: str, i: int) -> bool:
     if text[end : end + 1] in ".-" and text[end + 1 : end + 2].isalpha():
         return False  # a file or domain name: ảnh1.jpg, bài2.html
     # the chunk around, without the number itself (a date's slash is no URL)
-    chunk_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
-    chunk_end = min(x for x in (text.find(" ", end), text.find("\n", end), len(text)) if x >= 0)
+    chunk_start, chunk_end = _chunk(text, i, end)
     return (
         _URLISH.search(text, chunk_start, i) is None
         and _URLISH.search(text, end, chunk_end) is None
