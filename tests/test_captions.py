@@ -431,3 +431,10 @@ def test_glued_headlines_only_right_after_the_lead() -> None:
     # deep in the text the same line is left alone (a list item of the article)
     text = "\n".join(["Giá vàng lập đỉnh", _LEAD, _AFTER, glued, _MENTION])
     assert strip_captions(text) == text
+
+
+def test_blank_lines_around_removed_lines_leave_one_paragraph_break() -> None:
+    # Copies of the title with blank lines on both sides, some of them
+    # separated by other removed copies: one paragraph break stays.
+    doc = f"{_T}\n" * 3 + f"\n{_T}\n{_T}\n\n{_P}\n"
+    assert strip_captions(doc) == f"{_T}\n\n{_P}\n"
