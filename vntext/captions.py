@@ -930,6 +930,9 @@ def _analyse(text: str, cuesets: tuple[CueSet, ...], strip_datelines: bool) -> _
             # a near copy removed at the end exposes what was before it (a byline)
             while _tail(doc):
                 pass
+    if shaped and _teaser_after_byline(doc):
+        while _tail(doc):  # the byline the teaser hid
+            pass
     if shaped and "byline" in label.values():
         _dangling_intro(doc)
 
@@ -1543,6 +1546,58 @@ def _near_title(doc: _Lines, shaped: list[int]) -> None:
         small, big = (w, title_words) if len(w) <= len(title_words) else (title_words, w)
         if len(small) >= 5 and small <= big and len(small) >= 0.7 * len(big):
             doc.mark(i, "boilerplate", "near-title", 0.8)
+
+
+#: Labels of the lines that may stand between a byline and the teaser of another
+#: story: that story's headline (or its copy) and widgets.
+_TEASER_HEAD_RULES = frozenset(
+    {"related-headlines", "duplicate", "duplicate-title", "repeated-caption", "near-title"}
+)
+
+
+def _teaser_after_byline(doc: _Lines) -> bool:
+    """Label the paragraph after the byline that ends the article: another story's lead.
+
+    Pages list other stories after the article: a headline and its lead, or a
+    lead cut short. The last paragraph kept is such a teaser when it comes after
+    the article's byline, either cut off mid-sentence right after an ALL-CAPS
+    name (``HOÀI PHƯƠNG`` then ``Tuy nhiên, ở ngày thi đấu hôm nay, … vươn l``),
+    or after a byline and a headline already removed (``TTXVN/ Báo Tin Tức``,
+    a related headline, its lead). A cut paragraph without the name, or a
+    paragraph after a byline with no headline between them, stays: the first is
+    the article's own last paragraph cut by the scraper, the second may be the
+    article going on after a photo credit.
+    """
+    eff, nonblank, label = doc.eff, doc.nonblank, doc.label
+    k = len(nonblank) - 1
+    while k > 0 and nonblank[k] in label:
+        k -= 1
+    t = nonblank[k]
+    s = eff[t]
+    if k < 2 or t == doc.title or t in doc.protected or len(s) < _MIN_LEAD:
+        return False
+    prev = nonblank[k - 1]
+    if prev not in label:
+        cut = s[-1].isalnum() and not s[-1].isdigit()
+        if not (cut and prev != doc.title and prev not in doc.protected):
+            return False
+        name = eff[prev]
+        if not (_NAME_PREFIX_RE.sub("", name).isupper() and _is_name_line(name)):
+            return False
+    else:
+        headline = False
+        while k > 1 and nonblank[k - 1] in label:
+            k -= 1
+            j = nonblank[k]
+            if label[j] == "byline":
+                break
+            headline = headline or doc.rule[j] in _TEASER_HEAD_RULES
+        else:
+            return False
+        if not headline:
+            return False
+    doc.mark(t, "boilerplate", "teaser", 0.75)
+    return True
 
 
 def _dangling_intro(doc: _Lines) -> None:
