@@ -331,13 +331,16 @@ def _judge(orig: str, new: str, foreign_ok: bool) -> tuple[bool, float, float]:
 _VIETNAMESE_ONLY_STR = "".join(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
 _VIETNAMESE_ONLY = frozenset(_VIETNAMESE_ONLY_STR)
 _STRONG_RE = re.compile(_cls(_STRONG + _GLUED) + "|" + _UTF8_SEQ.pattern)
-_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+#: Two letters side by side, one of them outside ASCII: the legacy character is part of a word.
+_LEGACY_PAIR = re.compile(r"[^\W\d_\x00-\x7f][^\W\d_]|[^\W\d_][^\W\d_\x00-\x7f]")
 
 
 def _code_token(token: str) -> bool:
-    """Lone letters (``A0Î``, ``B2Ö``, ``Î:A``): a code, never a legacy word.
+    """Lone letters (``A0Î``, ``B2Ö``, ``Î:A``, ``Ö)AA``): a code, never a legacy word.
 
-    A word has two letters side by side; a TCVN3 symbol still proves the
+    A word has two letters side by side, and in a legacy word one of them is
+    a legacy character (``Ö)AA`` holds the pair ``AA``, but its ``Ö`` stands
+    alone, as it would after a space); a TCVN3 symbol still proves the
     token (``g×.32``), and a one-letter word (``ë``, TCVN3 ``ở``) is judged
     by the span rules.
 
@@ -346,7 +349,7 @@ def _code_token(token: str) -> bool:
     """
     return (
         len(_WORD_CHARS.findall(token)) > 1
-        and _TWO_LETTERS.search(token) is None
+        and _LEGACY_PAIR.search(token) is None
     ) and not any(
         c in _PROOF_SYMBOLS for c in token  # ``g×.32`` is TCVN3 ``gì.32``, ``c¸`` ``cá``
     )
