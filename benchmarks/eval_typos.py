@@ -251,6 +251,18 @@ REVIEWED: dict[tuple[str, str, str, str], str] = {
     ("baomoi", "883", "ượu", "rượu"): "wrong",  # "r\u00adượu": a soft hyphen splits rượu
     ("baomoi", "959", "rôi", "rồi"): "typo",
     ("baomoi", "971", "rắp", "ráp"): "typo",  # "lắp rắp"
+    # glued-words on baomoi (the space a split adds: before and after strip to '')
+    ("baomoi", "517", "", ""): "typo",  # "việcxảy ra"
+    ("baomoi", "649", "", ""): "typo",  # "córất nhiều"
+    ("baomoi", "694", "", ""): "typo",  # "lưu thôngvà"
+    # the context rule (2026-12-07): tune split and baomoi 500-999
+    ("viwiki", "8941", "thẻ", "thể"): "wrong",  # "có thẻ bảo hiểm y tế" is right
+    ("baomoi", "688", "thẻ", "thể"): "wrong",  # "có thẻ TV" is right
+    ("baomoi", "559", "điêu", "điều"): "typo",  # "điêu khiển"
+    ("baomoi", "706", "điêu", "điều"): "typo",  # "vốn điêu lệ"
+    ("baomoi", "772", "hôi", "hội"): "typo",  # "bảo trợ xã hôi"
+    ("baomoi", "959", "dầu", "đầu"): "typo",  # "bắt dầu"
+    ("baomoi", "906", "trơ", "trở"): "wrong",  # "còn trơ lại nóc nhà" is right
 }
 
 

@@ -350,6 +350,8 @@ class _Corrector:
         # (suspect, word before, word after) the safe scan found nothing to do with
         self.quiet: set[tuple[str, str, str]] = set()
         self.keys: dict[str, str] = {}  # token -> syllable_key(token): most tokens repeat
+        self._context: dict[str, tuple[str, ...]] = {}
+        self._news: frozenset[str] | None = None
 
     # non-words ---------------------------------------------------------------
 
@@ -512,11 +514,75 @@ class _Corrector:
         ]
         return fits[0] if len(fits) == 1 else None
 
+    def _binds(self, pair_count: int, partner: str) -> bool:
+        """True when a compound seen ``pair_count`` times in news holds much of ``partner``'s use.
+
+        The 500 articles of bigrams use a compound (``đầu tiên``) and the
+        16.5M tokens count its partner (``tiên``); when the compound is a
+        small share of the partner's uses (``vậy mà`` of ``mà``, ``đầu ra``
+        of ``ra``), the partner goes with many words, and a word beside it
+        that makes no seen pair is more often right than not (``đứng dậy
+        mà``, ``tràn dầu ra``).
+        """
+        return pair_count >= 2 and pair_count * 10_000 >= CONTEXT_SHARE * max(
+            1, self.lex.count(partner)
+        )
+
     def _makes_compound(self, cand: str, prev: str, nxt: str) -> bool:
         lex = self.lex
         return (bool(prev) and lex.is_word(prev + " " + cand)) or (
             bool(nxt) and lex.is_word(cand + " " + nxt)
         )
+
+    def context_word(self, key: str, prev: str, nxt: str, before: str, after: str) -> str | None:
+        """The word a real syllable stands for when only a frequent variant fits its neighbours.
+
+        ``key`` (a word of ``_context_suspects``) makes no known pair with
+        ``prev`` or ``nxt`` (neither a compound nor a bigram seen in news),
+        and exactly one of its variants one confusion away, or with the tone
+        it lacks, is 10 times more frequent and makes with one of them a
+        dictionary compound that news uses (``quyết đinh`` -> ``quyết định``,
+        ``xã hôi`` -> ``xã hội``, ``sản xuất hằng loạt`` -> ``hàng loạt``).
+        The kept neighbour must not be better read with its own other
+        neighbour, and the written word must make no compound with its other
+        one (``before``/``after`` are the words beyond ``prev``/``nxt``).
+        Tuned on the Viwiki tuning split (see docs/typos.md): 84 fixes there,
+        among them 25 no rule made before, and 3 other changes (2 real typos).
+        """
+        lex = self.lex
+        variants = self._context.get(key)
+        if variants is None:
+            if self._news is None:
+                self._news = _news_compound_syllables(lex)
+            if len(self._context) > 100_000:
+                self._context.clear()  # bounded memory
+            variants = self._context[key] = _context_variants(lex, key, self._news)
+        if not variants:
+            return None
+        if (prev and (lex.pair_known(prev, key) or lex.bigram(prev, key))) or (
+            nxt and (lex.pair_known(key, nxt) or lex.bigram(key, nxt))
+        ):
+            return None
+        fits: list[tuple[str, int]] = []
+        for v in variants:
+            if prev and lex.is_word(prev + " " + v) and self._binds(lex.bigram(prev, v), prev):
+                fits.append((v, 0))
+            if nxt and lex.is_word(v + " " + nxt) and self._binds(lex.bigram(v, nxt), nxt):
+                fits.append((v, 1))
+        if len({v for v, _ in fits}) != 1:
+            return None
+        v, side = fits[0]
+        if v in (prev, nxt):
+            return None
+        if side == 0 and (
+            (before and lex.is_word(before + " " + prev)) or (nxt and lex.is_word(key + " " + nxt))
+        ):
+            return None
+        if side == 1 and (
+            (after and lex.is_word(nxt + " " + after)) or (prev and lex.is_word(prev + " " + key))
+        ):
+            return None
+        return v
 
     # real-word errors in compounds ----------------------------------------------
 
@@ -644,11 +710,74 @@ def _compound_seconds(lexicon_path: str | None) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in seconds.items()}
 
 
+#: ``context`` words: a variant must be this many times more frequent.
+CONTEXT_RATIO = 10
+#: ``context`` words: the compound's count in the 500 articles per 10,000
+#: occurrences of its partner in the 16.5M tokens (see ``_Corrector._binds``).
+CONTEXT_SHARE = 25
+
+
+def _context_variants(lex: Lexicon, key: str, partners: frozenset[str]) -> tuple[str, ...]:
+    """Variants of ``key`` the ``context_word`` decision may put in its place.
+
+    One confusion away (``confusions.tsv``) or, for a word without a tone,
+    the same word with one (``đinh`` -> ``định``): the slips Viwiki's
+    annotators found most. Other tone changes (``lá``/``là``, ``mát``/``mặt``)
+    made as many wrong changes as right ones on the tuning split. Each
+    variant is 10 times more frequent than ``key`` and starts or ends a
+    dictionary compound seen at least twice in news.
+    """
+    if key in _function_words() or not any(c in _MARKED for c in key):
+        return ()
+    out = set(confusion_variants(key))
+    if not _split_tone(key)[2]:
+        out |= {v for v in _tone_moves(key) if _split_tone(v)[0] == key}
+    floor = CONTEXT_RATIO * max(1, lex.count(key))
+    return tuple(
+        sorted(
+            v
+            for v in out
+            if v in partners
+            and lex.count(v) >= floor
+            and v in lex.syllables
+            and is_valid(v, "classic")
+        )
+    )
+
+
+def _news_compound_syllables(lex: Lexicon) -> frozenset[str]:
+    """Syllables of two-syllable dictionary compounds seen at least twice in news."""
+    out: set[str] = set()
+    for word in lex.words:
+        first, sep, second = word.partition(" ")
+        if sep and " " not in second and lex.bigram(first, second) >= 2:
+            out.add(first)
+            out.add(second)
+    return frozenset(out)
+
+
+@cache
+def _context_suspects(lexicon_path: str | None) -> dict[str, tuple[str, ...]]:
+    """Word -> its ``_context_variants``, for every syllable that has some.
+
+    >>> _context_suspects(None)["đinh"], "định" in _context_suspects(None)
+    (('đình', 'định'), False)
+    """
+    lex = load_lexicon(lexicon_path)
+    partners = _news_compound_syllables(lex)
+    found = {}
+    for syllable in lex.syllables:
+        variants = _context_variants(lex, syllable, partners)
+        if variants:
+            found[syllable] = variants
+    return found
+
+
 #: A scanned suspect's rarest letter must be at most this frequent (per
 #: 10,000 letters of the syllable counts) for the ``safe`` level to look for
 #: it. The scan is led by a class of these letters, so its cost grows with
 #: how often they occur: see _suspect_scanner and docs/typos.md.
-SUSPECT_ANCHOR_LIMIT = 15.0
+SUSPECT_ANCHOR_LIMIT = 25.0
 
 
 @cache
@@ -665,7 +794,7 @@ def _suspects(lexicon_path: str | None) -> frozenset[str]:
     (True, False)
     """
     lex = load_lexicon(lexicon_path)
-    found: set[str] = set()
+    found: set[str] = set(_context_suspects(lexicon_path))
     for syllable in lex.syllables:
         if not any(c in _MARKED for c in syllable):
             continue
@@ -754,6 +883,9 @@ def _is_word_at(text: str, start: int, end: int) -> bool:
     return True
 
 
+_RULE_ORDER = {"rare-word": 1, "context": 2}
+
+
 class TyposStep(Step):
     """Fix non-words, confusions inside compounds, stray letters and doubled words."""
 
@@ -787,8 +919,9 @@ class TyposStep(Step):
     def _sure_edits(self, text: str) -> list[Edit]:
         """The edits sure enough for the level, sorted, without overlaps."""
         edits = [e for e in self._edits(text) if e.confidence >= self.min_confidence]
-        # At one span, a rare word goes after the other rules of the token pass.
-        edits.sort(key=lambda e: (e.start, e.end, e.rule == "rare-word"))
+        # At one span, a rare word goes after the other rules of the token pass,
+        # and a context fix after all of them (it is their fallback).
+        edits.sort(key=lambda e: (e.start, e.end, _RULE_ORDER.get(e.rule, 0)))
         kept: list[Edit] = []
         end = -1
         for e in edits:
@@ -939,6 +1072,7 @@ class TyposStep(Step):
         counts = self.corrector.lex.unigrams
         wrong = _wrong_bigrams(self.lexicon_path)
         firsts = _wrong_firsts(self.lexicon_path)
+        context_words = _context_suspects(self.lexicon_path)
         corrector = self.corrector
         keys = corrector.keys
         if len(keys) > 200_000:
@@ -962,6 +1096,10 @@ class TyposStep(Step):
                     at = m.start()
                     capital = at > 0 and text[at - 1].isupper()
                     edit = self._glued_edit(text, at - 1 if capital else at, m.end())
+                if edit is not None:
+                    yield edit
+            if key in context_words:
+                edit = self._context_edit(text, m.start(), m.end(), key)
                 if edit is not None:
                     yield edit
             if (
@@ -1029,6 +1167,7 @@ class TyposStep(Step):
         scanner = _suspect_scanner(self.lexicon_path)
         if scanner is None:
             return
+        context_words = _context_suspects(self.lexicon_path)
         corrector = self.corrector
         lex = corrector.lex
         quiet = corrector.quiet
@@ -1071,6 +1210,10 @@ class TyposStep(Step):
                         edit = Edit(start, end, word, "rare-word", confidence=0.93)
                 if edit is not None:
                     yield edit
+            if edit is None and not (known_prev or known_next) and key in context_words:
+                edit = self._context_edit(text, start, end, key)
+                if edit is not None:
+                    yield edit
             pair_before = bool(prev) and not known_prev and corrector.confusable_pair(prev, key)
             pair_after = bool(nxt) and not known_next and corrector.confusable_pair(key, nxt)
             if edit is None and not pair_before and not pair_after:
@@ -1110,6 +1253,20 @@ class TyposStep(Step):
             return None
         pos, v, conf = found
         return Edit(*((s1, e1) if pos == 0 else (s2, e2)), v, "compound", confidence=conf)
+
+    def _context_edit(self, text: str, start: int, end: int, key: str) -> Edit | None:
+        """The ``context`` fix of the word ``text[start:end]`` (a ``_context_suspects`` key)."""
+        token = text[start:end]
+        if token != key or not _is_word_at(text, start, end):
+            return None  # names, capitals (the key is lower case), URLs, code
+        prev = _word_before(text, start)
+        nxt = _word_after(text, end)
+        before = _word_before(text, start - 1 - len(prev)) if prev else ""
+        after = _word_after(text, end + 1 + len(nxt)) if nxt else ""
+        found = self.corrector.context_word(key, prev, nxt, before, after)
+        if found is None:
+            return None
+        return Edit(start, end, found, "context", confidence=0.93)
 
     def _rare_word_edit(self, text: str, start: int, end: int) -> Edit | None:
         token = text[start:end]
