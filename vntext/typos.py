@@ -201,6 +201,48 @@ def _split_tone(syllable: str) -> tuple[str, int, str]:
     return syllable, -1, ""
 
 
+#: A confusion set's tone names as the combining marks of :data:`TONE_SPLIT`.
+_CONFUSED_TONES = {"hỏi": "\u0309", "ngã": "\u0303"}
+
+
+@cache
+def _confusion_maps() -> tuple[
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
+    tuple[tuple[str, str], ...],
+]:
+    """``confusions.tsv`` both ways, by part: onset, coda, tone mark and vowel
+    letter each map to what they are confused with; glides are (from, to) pairs.
+
+    A lookup per part costs less than walking every confusion for every
+    syllable (the ``context`` words look at all 18,000 syllables once).
+    """
+    onset: dict[str, list[str]] = {}
+    coda: dict[str, list[str]] = {}
+    tone: dict[str, list[str]] = {}
+    vowel: dict[str, list[str]] = {}
+    glide: list[tuple[str, str]] = []
+    for conf in confusions():
+        for a, b in ((conf.a, conf.b), (conf.b, conf.a)):
+            if conf.part == "onset":
+                onset.setdefault(a, []).append(b)
+            elif conf.part == "coda":
+                coda.setdefault(a, []).append(b)
+            elif conf.part == "tone" and a in _CONFUSED_TONES:
+                tone.setdefault(_CONFUSED_TONES[a], []).append(_CONFUSED_TONES[b])
+            elif conf.part == "vowel":
+                vowel.setdefault(a, []).append(b)
+            elif conf.part == "glide":
+                glide.append((a, b))
+
+    def frozen(d: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(v) for k, v in d.items()}
+
+    return frozen(onset), frozen(coda), frozen(tone), frozen(vowel), tuple(glide)
+
+
 def confusion_variants(syllable: str) -> set[str]:
     """Spellings one confusion away from ``syllable`` (valid or not).
 
@@ -231,21 +273,19 @@ def confusion_variants(syllable: str) -> set[str]:
             word = word[:i] + TONE_JOIN[(base, tone)] + word[i + 1 :]
         out.add(word)
 
-    tones = {"hỏi": "\u0309", "ngã": "\u0303"}
-    for conf in confusions():
-        for a, b in ((conf.a, conf.b), (conf.b, conf.a)):
-            if conf.part == "onset" and onset == a:
-                add(b, nucleus, coda)
-            elif conf.part == "coda" and coda == a:
-                add(onset, nucleus, b)
-            elif conf.part == "tone" and mark == tones.get(a):
-                add(onset, nucleus, coda, tones[b])
-            elif conf.part == "vowel":
-                for i, ch in enumerate(nucleus):
-                    if ch == a:
-                        add(onset, nucleus[:i] + b + nucleus[i + 1 :], coda)
-            elif conf.part == "glide" and nucleus.startswith(a):
-                add(onset, b + nucleus[len(a) :], coda, shift=len(b) - len(a))
+    onsets, codas, tones, vowels, glides = _confusion_maps()
+    for b in onsets.get(onset, ()):
+        add(b, nucleus, coda)
+    for b in codas.get(coda, ()):
+        add(onset, nucleus, b)
+    for t in tones.get(mark, ()):
+        add(onset, nucleus, coda, t)
+    for i, ch in enumerate(nucleus):
+        for b in vowels.get(ch, ()):
+            add(onset, nucleus[:i] + b + nucleus[i + 1 :], coda)
+    for a, b in glides:
+        if nucleus.startswith(a):
+            add(onset, b + nucleus[len(a) :], coda, shift=len(b) - len(a))
     out.discard(syllable)
     return out
 
@@ -777,7 +817,7 @@ def _context_suspects(lexicon_path: str | None) -> dict[str, tuple[str, ...]]:
 #: 10,000 letters of the syllable counts) for the ``safe`` level to look for
 #: it. The scan is led by a class of these letters, so its cost grows with
 #: how often they occur: see _suspect_scanner and docs/typos.md.
-SUSPECT_ANCHOR_LIMIT = 25.0
+SUSPECT_ANCHOR_LIMIT = 15.0
 
 
 @cache
