@@ -1578,7 +1578,7 @@ def _teaser_after_byline(doc: _Lines) -> bool:
         return False
     prev = nonblank[k - 1]
     if prev not in label:
-        cut = s[-1].isalnum() and not s[-1].isdigit()
+        cut = s[-1].isalpha()  # stopped mid-word
         if not (cut and prev != doc.title and prev not in doc.protected):
             return False
         name = eff[prev]
