@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from vntext import Config, apply_changes, clean_and_explain
+from vntext import Config, apply_changes, clean, clean_and_explain
+from vntext.lexicon import build_lexicon
 from vntext.typos import LEVELS, TyposStep, confusion_variants, fix_typos
 
 SAFE = Config().with_steps(only=["typos"])
@@ -185,3 +188,17 @@ def test_context_rule_leaves_right_real_words_alone() -> None:
     )
     for level in ("safe", "thorough"):
         assert fix_typos(text, level) == text
+
+
+def test_a_large_corpus_does_not_make_a_misspelt_compound_end_a_duplicate(tmp_path: Path) -> None:
+    # "kể các các" is "kể cả các" misspelt: removing a copy would not fix it. A
+    # user's counts that see "kể các" a few times (and "kể cả" far more) keep
+    # it so; "nhà của của" still loses its copy.
+    corpus = tmp_path / "corpus.txt"
+    text = "ông kể các chuyện cũ. " * 3 + "kể cả trẻ em. " * 40 + "nhà của tôi. " * 5
+    corpus.write_text(text, encoding="utf-8")
+    counts = tmp_path / "counts.tsv"
+    build_lexicon([corpus], counts)
+    config = Config(lexicon=str(counts)).with_steps(only=["typos"])
+    assert clean("kể các các nước", config) == "kể các các nước"
+    assert clean("ngôi nhà của của tôi", config) == "ngôi nhà của tôi"
