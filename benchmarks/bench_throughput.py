@@ -223,6 +223,9 @@ def main() -> int:
     ap.add_argument("--cli-jobs", default="1,2", help="-j values for the CLI runs")
     ap.add_argument("--rss-mb", type=float, default=0.0,
                     help="also run -j 1 on a file this large, for peak RSS")
+    ap.add_argument("--typo-levels", default="",
+                    help="comma-separated typo_threshold levels to time the typos step at too "
+                         "(e.g. thorough,aggressive)")
     ap.add_argument("--floor", action="store_true",
                     help="also time one bare scan per default step: the pure-Python ceiling")
     args = ap.parse_args()
@@ -243,6 +246,10 @@ def main() -> int:
     default(docs[0])
     rows.append((f"vntext default pipeline ({','.join(default.config.steps)})",
                  timed(default, docs, args.repeat)))
+    for level in filter(None, args.typo_levels.split(",")):
+        cleaner = vntext.Cleaner(vntext.Config(typo_threshold=level).with_steps(only=["typos"]))
+        cleaner(docs[0])
+        rows.append((f"vntext step typos at {level}", timed(cleaner, docs, args.repeat)))
 
     if args.floor:
         rows += floor_rows(docs, args.repeat)

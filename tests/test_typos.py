@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vntext import Config, apply_changes, clean, clean_and_explain
-from vntext.lexicon import build_lexicon
-from vntext.typos import LEVELS, TyposStep, confusion_variants, fix_typos
+from vntext.lexicon import build_lexicon, syllable_key
+from vntext.trace import Edit
+from vntext.typos import (
+    _TOKEN,
+    LEVELS,
+    TyposStep,
+    _context_suspects,
+    _wrong_bigrams,
+    confusion_variants,
+    fix_typos,
+)
 
 SAFE = Config().with_steps(only=["typos"])
 THOROUGH = SAFE.replace(typo_threshold="thorough")
@@ -202,3 +212,53 @@ def test_a_large_corpus_does_not_make_a_misspelt_compound_end_a_duplicate(tmp_pa
     config = Config(lexicon=str(counts)).with_steps(only=["typos"])
     assert clean("kể các các nước", config) == "kể các các nước"
     assert clean("ngôi nhà của của tôi", config) == "ngôi nhà của tôi"
+
+
+def _walk(step: TyposStep, text: str) -> list[Edit]:
+    """The token pass as a plain walk over every token: the reference the bulk pass must match."""
+    lex = step.corrector.lex
+    context = _context_suspects(None)
+    wrong = _wrong_bigrams(None)
+    out: list[Edit] = []
+    prev: re.Match[str] | None = None
+    pkey = ""
+    for m in _TOKEN.finditer(text):
+        s, e = m.span()
+        key = syllable_key(m.group())
+        edit: Edit | None
+        if lex.count(key) < 200:
+            edit = step._nonword_edit(text, s, e, False)
+            if edit is None:
+                edit = step._rare_word_edit(text, s, e)
+            if edit is None and e - s >= 3:
+                capital = s > 0 and text[s - 1].isupper()
+                edit = step._glued_edit(text, s - 1 if capital else s, e)
+            if edit is not None:
+                out.append(edit)
+        if key in context:
+            edit = step._context_edit(text, s, e, key)
+            if edit is not None:
+                out.append(edit)
+        if prev is not None and prev.end() + 1 == s and text[prev.end()] == " " and (
+            f"{pkey} {key}" in wrong
+        ):
+            edit = step._compound_edit(text, prev.start(), prev.end(), s, e)
+            if edit is not None:
+                out.append(edit)
+        prev, pkey = m, key
+    return out
+
+
+_MORE_WORDS = [
+    *_WORDS, "Cácvận", "córất", "lậptức", "hằng", "loạt", "xã", "hôi", "đinh", "quyết", "sảy",
+    "ra", "Nội", "Việt", "hội", "rỡvới", "ngay", "sẵn", "trìnhự",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_MORE_WORDS), st.sampled_from(_SEPS)), max_size=16))
+@example([("Cácvận", " "), ("lãi", " "), ("xuất", " "), ("hằng", " "), ("loạt", ".")])
+def test_bulk_token_pass_matches_a_walk_over_every_token(parts: list[tuple[str, str]]) -> None:
+    text = "".join(w + s for w, s in parts)
+    step = TyposStep(SAFE.replace(typo_threshold="aggressive"))
+    assert list(step._token_pass(text)) == _walk(step, text)
