@@ -164,6 +164,8 @@ REVIEWED: dict[tuple[str, str, str, str], str] = {
     ("viwiki", "1058", "để", ""): "typo",
     ("viwiki", "1949", "và", ""): "typo",
     ("viwiki", "1949", "với", ""): "typo",
+    # ``mà`` added to function_words.tsv on 2026-12-07
+    ("viwiki", "1949", "mà", ""): "typo",
     ("viwiki", "10081", "tuơng", "tương"): "typo",
     ("viwiki", "11967", "kà", "kỷ"): "wrong",
     ("viwiki", "2824", "cũng", ""): "wrong",
@@ -173,6 +175,7 @@ REVIEWED: dict[tuple[str, str, str, str], str] = {
     ("baomoi", "603", "bị", ""): "typo",
     ("baomoi", "606", "ngưòi", "người"): "typo",
     ("baomoi", "671", "của", ""): "typo",
+    ("baomoi", "622", "mà", ""): "typo",
     ("baomoi", "710", "với", ""): "typo",
     ("baomoi", "750", "cho", ""): "wrong",
     ("baomoi", "762", "và", ""): "typo",
