@@ -1548,8 +1548,8 @@ def _near_title(doc: _Lines, shaped: list[int]) -> None:
             doc.mark(i, "boilerplate", "near-title", 0.8)
 
 
-#: Labels of the lines that may stand between a byline and the teaser of another
-#: story: that story's headline (or its copy) and widgets.
+#: Rules that removed another story's headline (or a copy of one): one such line
+#: must stand between the byline and the paragraph taken for that story's lead.
 _TEASER_HEAD_RULES = frozenset(
     {"related-headlines", "duplicate", "duplicate-title", "repeated-caption", "near-title"}
 )
