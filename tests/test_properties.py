@@ -97,6 +97,7 @@ any_text = st.one_of(arbitrary, messy_vietnamese, dense)
 @example("0 … ")  # an ellipsis before trailing spaces ends its line
 @example("0Ð\u034f")  # an Ð carrying an invisible mark is judged as a look-alike too
 @example("À\u0306:ÐA")  # Vietnamese evidence once the marks are put in order (Ằ)
+@example("Ö )AA")  # a lone legacy letter is a code whether a space or ")" follows it
 def test_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once) == once
