@@ -174,6 +174,8 @@ _TOKEN_SPLIT = re.compile(f"([{_L}]+)")
 _MIN_GLUED = 4
 _MAX_GLUED_COUNT = 2
 _MIN_GLUED_PART = 1000
+#: ``_glued`` cache: a word not looked at yet.
+_UNSPLIT = (-1, 0.0)
 #: Vowels, plain or marked: a second word starting with one may be a misplaced
 #: mark (``khóai``), not a glued word.
 _UNTONED_AND_MARKED = frozenset(_VOWELS)
@@ -1165,7 +1167,9 @@ class TyposStep(Step):
         context_words = _context_suspects(self.lexicon_path)
         keys = self.corrector.keys
         if len(keys) > 200_000:
-            keys.clear()  # bounded memory
+            # Bounded memory: a new table, not a cleared one, so a thread still
+            # reading the old table finds every key it filled in.
+            keys = self.corrector.keys = {}
         distinct = set(tokens)  # runs of lower-case letters: a capital ends a token
         for token in distinct.difference(keys):
             keys[token] = syllable_key(token)
@@ -1236,9 +1240,8 @@ class TyposStep(Step):
         if token.isascii():
             return None
         glued = self._glued
-        if token in glued:
-            split = glued[token]
-        else:
+        split = glued.get(token, _UNSPLIT)
+        if split is _UNSPLIT:
             if len(glued) > 100_000:
                 glued.clear()  # bounded memory
             split = glued[token] = self._glued_split(token)
