@@ -10,10 +10,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vntext import Config, apply_changes, clean, clean_and_explain
-from vntext.lexicon import build_lexicon, syllable_key
+from vntext.lexicon import LETTERS, build_lexicon, syllable_key
 from vntext.trace import Edit
 from vntext.typos import (
-    _TOKEN,
     LEVELS,
     TyposStep,
     _context_suspects,
@@ -214,6 +213,10 @@ def test_a_large_corpus_does_not_make_a_misspelt_compound_end_a_duplicate(tmp_pa
     assert clean("ngôi nhà của của tôi", config) == "ngôi nhà của tôi"
 
 
+#: A token of the walk: a run of lower-case letters (a capital ends one).
+_TOKEN = re.compile(f"[{LETTERS}]+")
+
+
 def _walk(step: TyposStep, text: str) -> list[Edit]:
     """The token pass as a plain walk over every token: the reference the bulk pass must match."""
     lex = step.corrector.lex
@@ -240,7 +243,7 @@ def _walk(step: TyposStep, text: str) -> list[Edit]:
             if edit is not None:
                 out.append(edit)
         if prev is not None and prev.end() + 1 == s and text[prev.end()] == " " and (
-            f"{pkey} {key}" in wrong
+            (pkey, key) in wrong
         ):
             edit = step._compound_edit(text, prev.start(), prev.end(), s, e)
             if edit is not None:

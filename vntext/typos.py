@@ -167,7 +167,6 @@ def _function_duplicates() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
     )
 
 
-_TOKEN = re.compile(f"[{_L}]+")
 _TOKEN_SPLIT = re.compile(f"([{_L}]+)")
 #: Glued words: a token this long at least, seen at most this often as one
 #: spelling, whose two parts are each seen this often.
@@ -394,8 +393,6 @@ class _Corrector:
         # (suspect, word before, word after) the safe scan found nothing to do with
         self.quiet: set[tuple[str, str, str]] = set()
         self.keys: dict[str, str] = {}  # token -> syllable_key(token): most tokens repeat
-        self._context: dict[str, tuple[str, ...]] = {}
-        self._news: frozenset[str] | None = None
 
     # non-words ---------------------------------------------------------------
 
@@ -578,10 +575,13 @@ class _Corrector:
             bool(nxt) and lex.is_word(cand + " " + nxt)
         )
 
-    def context_word(self, key: str, prev: str, nxt: str, before: str, after: str) -> str | None:
+    def context_word(
+        self, key: str, variants: tuple[str, ...], prev: str, nxt: str, before: str, after: str
+    ) -> str | None:
         """The word a real syllable stands for when only a frequent variant fits its neighbours.
 
-        ``key`` (a word of ``_context_suspects``) makes no known pair with
+        ``key`` (a word of ``_context_suspects``, ``variants`` its entry there)
+        makes no known pair with
         ``prev`` or ``nxt`` (neither a compound nor a bigram seen in news),
         and exactly one of its variants one confusion away, or with the tone
         it lacks, is 10 times more frequent and makes with one of them a
@@ -594,15 +594,6 @@ class _Corrector:
         among them 25 no rule made before, and 3 other changes (2 real typos).
         """
         lex = self.lex
-        variants = self._context.get(key)
-        if variants is None:
-            if self._news is None:
-                self._news = _news_compound_syllables(lex)
-            if len(self._context) > 100_000:
-                self._context.clear()  # bounded memory
-            variants = self._context[key] = _context_variants(lex, key, self._news)
-        if not variants:
-            return None
         if (prev and (lex.pair_known(prev, key) or lex.bigram(prev, key))) or (
             nxt and (lex.pair_known(key, nxt) or lex.bigram(key, nxt))
         ):
@@ -715,14 +706,15 @@ def _corrector(lexicon_path: str | None, min_confidence: float) -> _Corrector:
 
 
 @cache
-def _wrong_bigrams(lexicon_path: str | None) -> frozenset[str]:
-    """Bigrams one confusion away from a dictionary compound, and not words themselves.
+def _wrong_bigrams(lexicon_path: str | None) -> frozenset[tuple[str, str]]:
+    """Bigrams one confusion away from a dictionary compound, and not words themselves,
+    as pairs of keys (the token pass intersects them with a text's pairs of neighbours).
 
-    >>> "lãi xuất" in _wrong_bigrams(None), "lãi suất" in _wrong_bigrams(None)
+    >>> ("lãi", "xuất") in _wrong_bigrams(None), ("lãi", "suất") in _wrong_bigrams(None)
     (True, False)
     """
     lex = load_lexicon(lexicon_path)
-    wrong: set[str] = set()
+    wrong: set[tuple[str, str]] = set()
     frequent = (pair for pair, n in lex.bigrams.items() if n >= 5)
     for word in (*lex.words, *frequent):
         w1, sep, w2 = word.partition(" ")
@@ -730,20 +722,11 @@ def _wrong_bigrams(lexicon_path: str | None) -> frozenset[str]:
             continue
         for v in confusion_variants(w1):
             if v in lex.syllables and not lex.pair_known(v, w2):
-                wrong.add(v + " " + w2)
+                wrong.add((v, w2))
         for v in confusion_variants(w2):
             if v in lex.syllables and not lex.pair_known(w1, v):
-                wrong.add(w1 + " " + v)
+                wrong.add((w1, v))
     return frozenset(wrong)
-
-
-@cache
-def _wrong_pairs(lexicon_path: str | None) -> frozenset[tuple[str, str]]:
-    """``_wrong_bigrams`` as pairs of keys, to intersect with a text's pairs of neighbours."""
-    return frozenset(
-        (first, second)
-        for first, _, second in (pair.partition(" ") for pair in _wrong_bigrams(lexicon_path))
-    )
 
 
 @cache
@@ -757,12 +740,6 @@ def _plain_tokens(lexicon_path: str | None) -> frozenset[str]:
         for s in lex.syllables
         if lex.count(s) >= 200 and s not in context_words and syllable_key(s) == s
     )
-
-
-@cache
-def _wrong_firsts(lexicon_path: str | None) -> frozenset[str]:
-    """First syllables of the wrong bigrams: a set lookup before building a pair."""
-    return frozenset(pair.partition(" ")[0] for pair in _wrong_bigrams(lexicon_path))
 
 
 @cache
@@ -890,8 +867,8 @@ def _alternation(parts: list[str]) -> str:
 def _suspect_scanner(lexicon_path: str | None) -> re.Pattern[str] | None:
     """One regex that matches the suspects as whole lower-case words, led by a rare letter.
 
-    Looking up every token costs a Python object per token (the
-    ``thorough`` level: 3 MB/s). Instead each suspect is keyed by its
+    Looking up every token costs Python work per distinct word and per rare
+    token (the ``thorough`` level: 6 MB/s). Instead each suspect is keyed by its
     rarest letter (``ẳ`` in ``sẳn``; ``ắ`` in ``rắp``), and the scan starts on
     the class of those letters: the C scanner tests one class per character
     and, where a letter of it stands, walks a trie of what may follow, then
@@ -1201,7 +1178,7 @@ class TyposStep(Step):
                     found.append((start, 1, edit))
         key_list = list(map(keys.__getitem__, tokens))
         neighbours = list(pairwise(key_list))
-        pairs = _wrong_pairs(self.lexicon_path).intersection(neighbours)
+        pairs = _wrong_bigrams(self.lexicon_path).intersection(neighbours)
         if pairs:
             for i in compress(range(len(neighbours)), map(pairs.__contains__, neighbours)):
                 if parts[2 * i + 2] != " ":
@@ -1383,7 +1360,8 @@ class TyposStep(Step):
         nxt = _word_after(text, end)
         before = _word_before(text, start - 1 - len(prev)) if prev else ""
         after = _word_after(text, end + 1 + len(nxt)) if nxt else ""
-        found = self.corrector.context_word(key, prev, nxt, before, after)
+        variants = _context_suspects(self.lexicon_path)[key]
+        found = self.corrector.context_word(key, variants, prev, nxt, before, after)
         if found is None:
             return None
         return Edit(start, end, found, "context", confidence=0.93)
