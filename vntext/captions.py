@@ -65,7 +65,6 @@ __all__ = [
 
 #: What a line can be. Every class but ``body`` is removed unless kept.
 LINE_LABELS = ("body", "caption", "byline", "boilerplate", "header")
-_REMOVABLE = frozenset(LINE_LABELS[1:])
 _SCOPES = ("any", "after-title")
 _PACKAGED = "caption_cues.tsv"
 

@@ -431,12 +431,6 @@ def _readings(
     return out
 
 
-def _best(token: str, strong: bool) -> tuple[str, str, bool] | None:
-    """The best repair of ``token``: (text, rule, certain), or None."""
-    readings = _readings(token, strong)
-    return (readings[0][1], readings[0][2], readings[0][3]) if readings else None
-
-
 def _entities(token: str) -> str:
     """Decode complete HTML character references in ``token`` (not in URLs or code)."""
     if _CODE_LIKE.search(token):
